@@ -1,0 +1,379 @@
+//! One spanned tree shape for JSON and YAML.
+//!
+//! Nodes live in an arena ([`Tree`]) and refer to each other by [`NodeId`]. Every node knows its
+//! byte span and its parent; every object entry knows the span of its key. A syntax error never
+//! discards the tree: collections the error cut short are flagged [`Node::incomplete`], and a value
+//! the error swallowed is a [`Value::Missing`] node.
+
+use crate::text::Span;
+
+/// Index of a node in its [`Tree`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    /// The arena index.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A number as written: integers stay exact.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Number {
+    /// A signed integer.
+    Int(i64),
+    /// An unsigned integer too large for `i64`.
+    UInt(u64),
+    /// Anything with a fraction or exponent, or too large for an integer.
+    Float(f64),
+}
+
+impl Number {
+    /// The value as `f64` (integers beyond 2^53 lose precision).
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Number::Int(i) => i as f64,
+            Number::UInt(u) => u as f64,
+            Number::Float(f) => f,
+        }
+    }
+
+    /// The value as `i64` when it is a whole number that fits.
+    pub fn as_i64(self) -> Option<i64> {
+        match self {
+            Number::Int(i) => Some(i),
+            Number::UInt(u) => i64::try_from(u).ok(),
+            Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
+            Number::Float(_) => None,
+        }
+    }
+
+    /// Whether the number was written as an integer.
+    pub fn is_integer(self) -> bool {
+        !matches!(self, Number::Float(_))
+    }
+}
+
+impl std::fmt::Display for Number {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Number::Int(i) => write!(f, "{i}"),
+            Number::UInt(u) => write!(f, "{u}"),
+            Number::Float(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+/// One key/value pair of an object.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// The key's text after unescaping.
+    pub key: Box<str>,
+    /// The key's span in the source (quotes included).
+    pub key_span: Span,
+    /// The value.
+    pub value: NodeId,
+}
+
+/// The value of a node.
+#[derive(Clone, Debug)]
+pub enum Value {
+    /// `null`, `~` or an empty YAML value.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Number(Number),
+    /// A string after unescaping.
+    String(Box<str>),
+    /// An array, in source order.
+    Array(Vec<NodeId>),
+    /// An object, in source order; a duplicate key keeps both entries.
+    Object(Vec<Entry>),
+    /// A value lost to a syntax error (validators read it as `null`).
+    Missing,
+}
+
+/// How a scalar was written in the source.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ScalarStyle {
+    /// A JSON literal, a collection, or a synthetic node.
+    #[default]
+    Json,
+    /// A plain (unquoted) YAML scalar, whose type came from YAML 1.1 resolution.
+    YamlPlain,
+    /// A quoted or block YAML scalar (always a string).
+    YamlQuoted,
+}
+
+/// One node of the tree.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// The node's span (for a collection: from its first to its last byte).
+    pub span: Span,
+    /// The parent collection, or `None` for a document root.
+    pub parent: Option<NodeId>,
+    /// How the scalar was written.
+    pub style: ScalarStyle,
+    /// A syntax error cut this collection short: what is missing may just not have been read.
+    pub incomplete: bool,
+}
+
+/// The arena holding every node of every document of one text.
+#[derive(Clone, Debug, Default)]
+pub struct Tree {
+    nodes: Vec<Node>,
+}
+
+impl Tree {
+    /// An empty arena.
+    pub fn new() -> Self {
+        Tree::default()
+    }
+
+    /// Add a node and return its id.
+    pub fn push(&mut self, value: Value, span: Span, style: ScalarStyle) -> NodeId {
+        let id = NodeId(self.nodes.len() as u32);
+        self.nodes.push(Node {
+            value,
+            span,
+            parent: None,
+            style,
+            incomplete: false,
+        });
+        id
+    }
+
+    /// The node behind `id`.
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.index()]
+    }
+
+    /// Mutable access for builders.
+    pub(crate) fn node_mut(&mut self, id: NodeId) -> &mut Node {
+        &mut self.nodes[id.index()]
+    }
+
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether the arena is empty.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// Set the parent of every child of `id` to `id` (builders call this when a collection closes).
+    pub(crate) fn adopt_children(&mut self, id: NodeId) {
+        let children: Vec<NodeId> = match &self.nodes[id.index()].value {
+            Value::Array(items) => items.clone(),
+            Value::Object(entries) => entries.iter().map(|e| e.value).collect(),
+            _ => return,
+        };
+        for child in children {
+            self.nodes[child.index()].parent = Some(id);
+        }
+    }
+
+    /// The value of `id`.
+    pub fn value(&self, id: NodeId) -> &Value {
+        &self.node(id).value
+    }
+
+    /// The span of `id`.
+    pub fn span(&self, id: NodeId) -> Span {
+        self.node(id).span
+    }
+
+    /// The entries when `id` is an object.
+    pub fn entries(&self, id: NodeId) -> Option<&[Entry]> {
+        match self.value(id) {
+            Value::Object(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// The items when `id` is an array.
+    pub fn items(&self, id: NodeId) -> Option<&[NodeId]> {
+        match self.value(id) {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The entry of `key` in object `id` (the last one when a key is duplicated, as decoders do).
+    pub fn entry(&self, id: NodeId, key: &str) -> Option<&Entry> {
+        self.entries(id)?.iter().rev().find(|e| &*e.key == key)
+    }
+
+    /// The value of `key` in object `id`.
+    pub fn get(&self, id: NodeId, key: &str) -> Option<NodeId> {
+        self.entry(id, key).map(|e| e.value)
+    }
+
+    /// Follow a path of keys through nested objects.
+    pub fn get_path(&self, id: NodeId, keys: &[&str]) -> Option<NodeId> {
+        keys.iter().try_fold(id, |node, key| self.get(node, key))
+    }
+
+    /// The string when `id` is a string.
+    pub fn str(&self, id: NodeId) -> Option<&str> {
+        match self.value(id) {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The string value of `key` in object `id`.
+    pub fn get_str(&self, id: NodeId, key: &str) -> Option<&str> {
+        self.get(id, key).and_then(|v| self.str(v))
+    }
+
+    /// The number when `id` is a number.
+    pub fn number(&self, id: NodeId) -> Option<Number> {
+        match self.value(id) {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The boolean when `id` is a boolean.
+    pub fn bool(&self, id: NodeId) -> Option<bool> {
+        match self.value(id) {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// Whether `id` is null or missing.
+    pub fn is_null(&self, id: NodeId) -> bool {
+        matches!(self.value(id), Value::Null | Value::Missing)
+    }
+
+    /// The entry in the parent object whose value is `id`, if the parent is an object.
+    pub fn entry_of(&self, id: NodeId) -> Option<&Entry> {
+        let parent = self.node(id).parent?;
+        self.entries(parent)?.iter().find(|e| e.value == id)
+    }
+
+    /// The key span of `id` in its parent object, if any.
+    pub fn key_span(&self, id: NodeId) -> Option<Span> {
+        self.entry_of(id).map(|e| e.key_span)
+    }
+
+    /// The span that best names `id`: its key in the parent object, else its own span.
+    pub fn name_span(&self, id: NodeId) -> Span {
+        self.key_span(id).unwrap_or_else(|| self.span(id))
+    }
+
+    /// Whether `id` or any ancestor was cut short by a syntax error.
+    pub fn is_incomplete(&self, id: NodeId) -> bool {
+        let mut current = Some(id);
+        while let Some(node) = current {
+            if self.node(node).incomplete {
+                return true;
+            }
+            current = self.node(node).parent;
+        }
+        false
+    }
+
+    /// A short name for the JSON type of `id`, for messages.
+    pub fn type_name(&self, id: NodeId) -> &'static str {
+        match self.value(id) {
+            Value::Null | Value::Missing => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(n) if n.is_integer() => "integer",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+
+    /// The path segments from `root` down to `id` (keys and indices).
+    pub fn path_from(&self, root: NodeId, id: NodeId) -> Vec<Segment> {
+        let mut segments = Vec::new();
+        let mut current = id;
+        while current != root {
+            let Some(parent) = self.node(current).parent else {
+                break;
+            };
+            match self.value(parent) {
+                Value::Array(items) => {
+                    let index = items.iter().position(|&i| i == current).unwrap_or(0);
+                    segments.push(Segment::Index(index));
+                }
+                Value::Object(entries) => {
+                    if let Some(e) = entries.iter().find(|e| e.value == current) {
+                        segments.push(Segment::Key(e.key.to_string()));
+                    }
+                }
+                _ => {}
+            }
+            current = parent;
+        }
+        segments.reverse();
+        segments
+    }
+
+    /// Follow path segments from `root`; `None` when the path leaves the tree.
+    pub fn resolve(&self, root: NodeId, segments: &[Segment]) -> Option<NodeId> {
+        segments.iter().try_fold(root, |node, seg| match seg {
+            Segment::Key(k) => self.get(node, k),
+            Segment::Index(i) => self.items(node)?.get(*i).copied(),
+        })
+    }
+}
+
+/// One step of a path through the tree.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Segment {
+    /// An object key.
+    Key(String),
+    /// An array index.
+    Index(usize),
+}
+
+/// Render segments the way the Kubernetes API names fields: `spec.containers[0].name`.
+pub fn field_path(segments: &[Segment]) -> String {
+    let mut out = String::new();
+    for seg in segments {
+        match seg {
+            Segment::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Segment::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+/// Parse an RFC 6901 JSON pointer (`/spec/containers/0`) into segments, using the tree to tell
+/// array indices from object keys.
+pub fn pointer_segments(tree: &Tree, root: NodeId, pointer: &str) -> Vec<Segment> {
+    let mut segments = Vec::new();
+    let mut node = Some(root);
+    for raw in pointer.split('/').skip(1) {
+        let token = raw.replace("~1", "/").replace("~0", "~");
+        let is_array = node.is_some_and(|n| tree.items(n).is_some());
+        let seg = match (is_array, token.parse::<usize>()) {
+            (true, Ok(i)) => Segment::Index(i),
+            _ => Segment::Key(token),
+        };
+        node = node.and_then(|n| tree.resolve(n, std::slice::from_ref(&seg)));
+        segments.push(seg);
+    }
+    segments
+}
