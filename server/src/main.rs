@@ -1,1 +1,180 @@
-fn main() {}
+//! The `sidecar-lsp` command: lint, rule docs and schemas (and, in time, the language server).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use sidecar_lsp::diagnostic::{Dialect, KubeVersion};
+use sidecar_lsp::lint::{self, LintOptions, OutputFormat};
+use sidecar_lsp::rules::registry;
+use sidecar_lsp::schema;
+
+/// Language server and CI linter for Kubernetes sidecar specs: HKube, KubeVela, Calyptia and
+/// plain Kubernetes.
+#[derive(Parser)]
+#[command(name = "sidecar-lsp", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check files, directories or globs (`-` reads standard input).
+    ///
+    /// Exit status: 0 no errors; 1 errors (or warnings with --deny-warnings); 2 usage, config or
+    /// I/O errors (a file that cannot be read is reported and the others are still linted).
+    Lint(LintArgs),
+    /// List every rule: code, name, default severity, what it reports.
+    Rules {
+        /// Print a markdown table instead.
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Show the documentation of one rule (by code or name).
+    Rule {
+        /// A code such as K101, or a name such as container-name-invalid.
+        code: String,
+    },
+    /// Print one of our JSON Schemas (`--list` shows the names).
+    Schema {
+        /// hkube-algorithm, kubevela-sidecar-trait, calyptia-sidecar, kubernetes-definitions, or a
+        /// Kubernetes kind (Deployment, apps/v1/Deployment…).
+        name: Option<String>,
+        /// List the available schema names.
+        #[arg(long)]
+        list: bool,
+        /// The Kubernetes version (1.33–1.37) of Kubernetes schemas.
+        #[arg(long, value_parser = parse_version)]
+        kube_version: Option<KubeVersion>,
+    },
+}
+
+#[derive(clap::Args)]
+struct LintArgs {
+    /// Files, directories (searched for *.yaml, *.yml, *.json, honouring .gitignore), globs, or
+    /// `-` for standard input. Default: the current directory.
+    paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
+    /// The Kubernetes version to check against (1.25–1.37; schemas for 1.33–1.37).
+    #[arg(long, value_parser = parse_version)]
+    kube_version: Option<KubeVersion>,
+    /// Use this config file instead of the nearest sidecar-lsp.toml.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Treat every document as this dialect.
+    #[arg(long, value_parser = parse_dialect)]
+    dialect: Option<Dialect>,
+    /// The file name to use for standard input (for dialect detection and messages).
+    #[arg(long)]
+    stdin_filename: Option<String>,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Colour in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    /// When standard output is a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_version(text: &str) -> Result<KubeVersion, String> {
+    KubeVersion::parse(text)
+}
+
+fn parse_dialect(text: &str) -> Result<Dialect, String> {
+    Dialect::parse(text).ok_or_else(|| {
+        format!("unknown dialect `{text}`: use hkube, kubevela, calyptia or kubernetes")
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Lint(args) => lint_command(args),
+        Command::Rules { markdown } => {
+            let text = if markdown {
+                registry::markdown_table()
+            } else {
+                registry::table()
+            };
+            print(&text)
+        }
+        Command::Rule { code } => match registry::find(&code) {
+            Some(meta) => print(&registry::doc_markdown(meta)),
+            None => {
+                eprintln!("error: unknown rule `{code}` (see `sidecar-lsp rules`)");
+                ExitCode::from(2)
+            }
+        },
+        Command::Schema {
+            name,
+            list,
+            kube_version,
+        } => {
+            let version = kube_version.unwrap_or_default();
+            if list || name.is_none() {
+                return print(&(schema::schema_names(version).join("\n") + "\n"));
+            }
+            let name = name.unwrap_or_default();
+            match schema::named_schema(&name, version) {
+                Some(text) => print(&text),
+                None => {
+                    eprintln!("error: no schema named `{name}` (see `sidecar-lsp schema --list`)");
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}
+
+fn lint_command(args: LintArgs) -> ExitCode {
+    let options = LintOptions {
+        paths: args.paths,
+        kube_version: args.kube_version,
+        config: args.config,
+        dialect: args.dialect,
+        stdin_filename: args.stdin_filename,
+    };
+    let run = lint::run(&options);
+    for error in &run.errors {
+        eprintln!("error: {}: {}", error.subject, error.message);
+    }
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let text = lint::output::render(&run, args.format, color);
+    let code = run.exit_code(args.deny_warnings);
+    match print(&text) {
+        c if c == ExitCode::SUCCESS => ExitCode::from(code),
+        failure => failure,
+    }
+}
+
+/// Write to stdout; a closed pipe (`| head`) is not an error worth a panic.
+fn print(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write output: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

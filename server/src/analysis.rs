@@ -1,0 +1,271 @@
+//! The one road: text → syntax tree → dialect model → schema and rule checks → diagnostics.
+//!
+//! [`analyze`] is pure: text and settings in, plain data out. The LSP, `lint` and `render` all call
+//! it; none of them re-parses or re-implements a step.
+
+use crate::config::{RuleLevel, Settings};
+use crate::diagnostic::{Diagnostic, Dialect};
+use crate::dialect::{self, DetectedBy, DocumentInput, DocumentModel};
+use crate::directives::{self, Directives};
+use crate::model::{FileIndex, Object};
+use crate::rules::{Context, codes, registry};
+use crate::schema::{self, report::ReportContext};
+use crate::syntax::{self, Format, SyntaxErrorKind, SyntaxTree};
+use crate::text::{LineIndex, Span};
+
+/// What the analysis knows about one document of the stream.
+#[derive(Clone, Debug)]
+pub struct DocumentInfo {
+    /// Index in the stream.
+    pub index: usize,
+    /// The document's span.
+    pub span: Span,
+    /// Its dialect, if it is a sidecar spec or Kubernetes object we check.
+    pub dialect: Option<Dialect>,
+    /// Why it got that dialect.
+    pub detected_by: Option<DetectedBy>,
+    /// Whether a syntax error cut it short.
+    pub broken: bool,
+}
+
+/// Everything one analysis found.
+#[derive(Debug)]
+pub struct Analysis {
+    /// The source format.
+    pub format: Format,
+    /// The syntax tree and syntax errors.
+    pub syntax: SyntaxTree,
+    /// Line starts, for position conversion at the edges.
+    pub line_index: LineIndex,
+    /// One entry per document.
+    pub documents: Vec<DocumentInfo>,
+    /// The model of every recognised document.
+    pub objects: Vec<Object>,
+    /// ConfigMaps and Secrets of the file.
+    pub file_index: FileIndex,
+    /// The findings, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    /// The dialect of the document holding `offset`, if any.
+    pub fn dialect_at(&self, offset: usize) -> Option<Dialect> {
+        self.documents
+            .iter()
+            .rev()
+            .find(|d| (d.span.start as usize) <= offset)
+            .and_then(|d| d.dialect)
+    }
+
+    /// Whether any document is one we check.
+    pub fn is_recognised(&self) -> bool {
+        self.documents.iter().any(|d| d.dialect.is_some())
+    }
+}
+
+/// Analyse `text` (read from `path`, if known) under `settings`.
+pub fn analyze(text: &str, path: Option<&str>, settings: &Settings) -> Analysis {
+    let format = Format::detect(path, text);
+    let syntax = syntax::parse(text, format);
+    let line_index = LineIndex::new(text);
+    let directives = directives::parse(&syntax.comments, text, &line_index);
+    let forced = settings.dialect_for(path);
+
+    // Documents → dialects → models.
+    let mut documents = Vec::with_capacity(syntax.documents.len());
+    let mut models: Vec<DocumentModel> = Vec::with_capacity(syntax.documents.len());
+    for (index, doc) in syntax.documents.iter().enumerate() {
+        let mut info = DocumentInfo {
+            index,
+            span: doc.span,
+            dialect: None,
+            detected_by: None,
+            broken: doc.broken,
+        };
+        let mut model = DocumentModel::default();
+        if let Some(root) = doc.root {
+            let input = DocumentInput {
+                tree: &syntax.tree,
+                root,
+                document: index,
+                path,
+                settings,
+            };
+            let modeline = directives.dialect_for(doc.span.start as usize, doc.span.end as usize);
+            if let Some((dialect, by)) = dialect::detect(&input, forced, modeline) {
+                info.dialect = Some(dialect);
+                info.detected_by = Some(by);
+                model = dialect::build(&input, dialect);
+            }
+        }
+        documents.push(info);
+        models.push(model);
+    }
+
+    let mut diagnostics = Vec::new();
+    syntax_diagnostics(&syntax, &documents, forced.is_some(), &mut diagnostics);
+    if documents.iter().any(|d| d.dialect.is_some()) {
+        diagnostics.extend(directives.diagnostics.iter().cloned());
+    }
+
+    // Schema validation.
+    for (model, info) in models.iter().zip(&documents) {
+        let Some(dialect) = info.dialect else {
+            continue;
+        };
+        diagnostics.extend(model.diagnostics.iter().cloned());
+        for target in &model.schema_targets {
+            let errors = schema::validate(&syntax.tree, target.node, &target.schema);
+            if errors.is_empty() {
+                continue;
+            }
+            let cx = ReportContext {
+                text,
+                tree: &syntax.tree,
+                dialect,
+                document: info.index,
+                target: target.node,
+                object_root: target.object_root,
+                schema: &target.schema,
+                kube_version: settings.kube_version,
+            };
+            diagnostics.extend(schema::report::report(&cx, &errors));
+        }
+    }
+
+    // Rules.
+    let file_index = dialect::file_index(&syntax.tree, &models);
+    let objects: Vec<Object> = models.into_iter().flat_map(|m| m.objects).collect();
+    for rule in registry::all() {
+        let Some(check) = rule.check else { continue };
+        if settings.rule_level(rule.meta.code) == Some(RuleLevel::Off) {
+            continue;
+        }
+        if !objects.iter().any(|o| rule.meta.applies_to(o.dialect)) {
+            continue;
+        }
+        let mut cx = Context::new(
+            text,
+            &syntax.tree,
+            settings,
+            path,
+            &objects,
+            &file_index,
+            &rule.meta,
+        );
+        check(&mut cx);
+        diagnostics.extend(cx.into_diagnostics());
+    }
+
+    let diagnostics = finish(diagnostics, settings, &directives, &line_index, text);
+    Analysis {
+        format,
+        syntax,
+        line_index,
+        documents,
+        objects,
+        file_index,
+        diagnostics,
+    }
+}
+
+/// Syntax errors and duplicate keys, for documents we check (a file that is none of our dialects
+/// gets no diagnostics at all).
+fn syntax_diagnostics(
+    syntax: &SyntaxTree,
+    documents: &[DocumentInfo],
+    forced: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    let file_is_ours = forced || documents.iter().any(|d| d.dialect.is_some());
+    if !file_is_ours {
+        return;
+    }
+    for error in &syntax.errors {
+        let doc = documents
+            .iter()
+            .rev()
+            .find(|d| d.span.start <= error.span.start)
+            .or_else(|| documents.first());
+        let (code, related) = match &error.kind {
+            SyntaxErrorKind::DuplicateKey { first } => (codes::DUPLICATE_KEY, Some(*first)),
+            _ => (codes::SYNTAX_ERROR, None),
+        };
+        let mut d = Diagnostic::new(
+            code,
+            registry::meta(code).severity,
+            error.span,
+            error.message.clone(),
+        );
+        d.document = doc.map_or(0, |d| d.index);
+        d.dialect = doc.and_then(|d| d.dialect);
+        if let Some(first) = related {
+            d.add_related(first, "the first occurrence of this key");
+        }
+        out.push(d);
+    }
+}
+
+/// Apply configured severities and inline suppressions, report each problem once, and sort.
+fn finish(
+    mut diagnostics: Vec<Diagnostic>,
+    settings: &Settings,
+    directives: &Directives,
+    index: &LineIndex,
+    text: &str,
+) -> Vec<Diagnostic> {
+    // Configured severities.
+    diagnostics.retain_mut(|d| match settings.rule_level(d.code) {
+        Some(RuleLevel::Off) => false,
+        Some(RuleLevel::Severity(s)) => {
+            d.severity = s;
+            true
+        }
+        None => true,
+    });
+    // Inline suppressions.
+    if !directives.suppressions.is_empty() {
+        diagnostics.retain(|d| {
+            let line = index.line_of(d.span.start as usize);
+            !directives.suppressed(d.code, line)
+        });
+    }
+    // A rule's precise finding wins over the schema's generic one at the same place.
+    let generic = |code: &str| {
+        matches!(
+            code,
+            codes::UNKNOWN_FIELD
+                | codes::WRONG_TYPE
+                | codes::REQUIRED_FIELD
+                | codes::UNSUPPORTED_VALUE
+                | codes::INVALID_VALUE
+        )
+    };
+    let specific: Vec<Span> = diagnostics
+        .iter()
+        .filter(|d| !generic(d.code))
+        .map(|d| d.span)
+        .collect();
+    diagnostics.retain(|d| {
+        !generic(d.code)
+            || !specific.iter().any(|s| {
+                s.start < d.span.end.max(d.span.start + 1) && d.span.start < s.end.max(s.start + 1)
+            })
+    });
+    // Every span on character boundaries, inside the text.
+    for d in &mut diagnostics {
+        let start = crate::text::floor_char_boundary(text, d.span.start as usize);
+        let end = crate::text::floor_char_boundary(text, d.span.end as usize).max(start);
+        d.span = Span::new(start, end);
+    }
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.code, &a.message).cmp(&(
+            b.span.start,
+            b.span.end,
+            b.code,
+            &b.message,
+        ))
+    });
+    diagnostics.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
+    diagnostics
+}

@@ -1,0 +1,170 @@
+//! Which files to lint: paths, directories (recursed, honouring `.gitignore`), globs, and stdin.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobMatcher};
+use ignore::WalkBuilder;
+
+/// Extensions linted when a directory or glob is walked.
+const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
+
+/// One input of a lint run.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Input {
+    /// A file on disk.
+    File(PathBuf),
+    /// Standard input, shown (and detected) under this name.
+    Stdin(Option<String>),
+}
+
+/// A path that named nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    /// The argument as given.
+    pub argument: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Expand command-line arguments into inputs. Files named explicitly are always linted; files
+/// found by walking must have a YAML or JSON extension and not be ignored by `.gitignore`.
+pub fn collect(
+    arguments: &[String],
+    stdin_filename: Option<&str>,
+) -> (Vec<Input>, Vec<InputError>) {
+    let mut files: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    let arguments: Vec<String> = if arguments.is_empty() {
+        vec![".".to_string()]
+    } else {
+        arguments.to_vec()
+    };
+    for argument in &arguments {
+        if argument == "-" {
+            inputs.push(Input::Stdin(stdin_filename.map(str::to_string)));
+            continue;
+        }
+        let path = Path::new(argument);
+        if path.is_file() {
+            files.insert(path.to_path_buf());
+        } else if path.is_dir() {
+            walk(path, None, &mut files);
+        } else if is_glob(argument) {
+            match Glob::new(argument) {
+                Ok(glob) => {
+                    let base = glob_base(argument);
+                    let before = files.len();
+                    walk(&base, Some(glob.compile_matcher()), &mut files);
+                    if files.len() == before {
+                        errors.push(InputError {
+                            argument: argument.clone(),
+                            message: "the pattern matches no YAML or JSON file".into(),
+                        });
+                    }
+                }
+                Err(e) => errors.push(InputError {
+                    argument: argument.clone(),
+                    message: format!("invalid glob: {e}"),
+                }),
+            }
+        } else {
+            let message = match std::fs::symlink_metadata(path) {
+                Ok(_) => "not a regular file or directory (a broken or looping link?)".to_string(),
+                Err(e) => e.to_string(),
+            };
+            errors.push(InputError {
+                argument: argument.clone(),
+                message,
+            });
+        }
+    }
+    inputs.extend(files.into_iter().map(Input::File));
+    (inputs, errors)
+}
+
+fn is_glob(s: &str) -> bool {
+    s.contains(['*', '?', '[', '{'])
+}
+
+/// The directory a glob can start walking from: its literal leading components.
+fn glob_base(glob: &str) -> PathBuf {
+    let mut base = PathBuf::new();
+    for component in glob.split('/') {
+        if is_glob(component) {
+            break;
+        }
+        base.push(if component.is_empty() { "/" } else { component });
+    }
+    if base.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        base
+    }
+}
+
+fn walk(root: &Path, matcher: Option<GlobMatcher>, out: &mut BTreeSet<PathBuf>) {
+    let walker = WalkBuilder::new(root)
+        .require_git(false)
+        .follow_links(false)
+        .build();
+    for entry in walker.flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        let wanted_extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+        if !wanted_extension {
+            continue;
+        }
+        if let Some(m) = &matcher {
+            let relative = path.strip_prefix("./").unwrap_or(path);
+            if !m.is_match(relative) && !m.is_match(path) {
+                continue;
+            }
+        }
+        out.insert(path.strip_prefix("./").unwrap_or(path).to_path_buf());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob_bases() {
+        assert_eq!(glob_base("examples/**/*.json"), PathBuf::from("examples"));
+        assert_eq!(glob_base("*.yaml"), PathBuf::from("."));
+        assert_eq!(glob_base("/abs/dir/*.yaml"), PathBuf::from("/abs/dir"));
+    }
+
+    #[test]
+    fn walks_directories_and_globs_honouring_gitignore() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("a.yaml"), "a: 1").unwrap();
+        std::fs::write(root.join("sub/b.json"), "{}").unwrap();
+        std::fs::write(root.join("sub/c.txt"), "x").unwrap();
+        std::fs::write(root.join("ignored.yaml"), "a: 1").unwrap();
+        std::fs::write(root.join(".gitignore"), "ignored.yaml\n").unwrap();
+        let (inputs, errors) = collect(&[root.display().to_string()], None);
+        assert!(errors.is_empty());
+        let names: Vec<String> = inputs
+            .iter()
+            .map(|i| match i {
+                Input::File(p) => p.file_name().unwrap().to_string_lossy().into_owned(),
+                Input::Stdin(_) => "-".into(),
+            })
+            .collect();
+        assert_eq!(names, ["a.yaml", "b.json"]);
+        let (inputs, _) = collect(&[format!("{}/**/*.json", root.display())], None);
+        assert_eq!(inputs.len(), 1);
+        let (_, errors) = collect(&[root.join("missing.yaml").display().to_string()], None);
+        assert_eq!(errors.len(), 1);
+    }
+}
