@@ -103,7 +103,12 @@ pub fn analyze(text: &str, path: Option<&str>, settings: &Settings) -> Analysis 
     }
 
     let mut diagnostics = Vec::new();
-    syntax_diagnostics(&syntax, &documents, forced.is_some(), &mut diagnostics);
+    syntax_diagnostics(
+        &syntax,
+        &documents,
+        forced.or(settings.report_unrecognised.then_some(Dialect::Kubernetes)),
+        &mut diagnostics,
+    );
     if documents.iter().any(|d| d.dialect.is_some()) {
         diagnostics.extend(directives.diagnostics.iter().cloned());
     }
@@ -174,13 +179,13 @@ pub fn analyze(text: &str, path: Option<&str>, settings: &Settings) -> Analysis 
 fn syntax_diagnostics(
     syntax: &SyntaxTree,
     documents: &[DocumentInfo],
-    forced: bool,
+    fallback: Option<Dialect>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let file_is_ours = forced || documents.iter().any(|d| d.dialect.is_some());
-    if !file_is_ours {
+    // A file that is none of our dialects gets no diagnostics, unless `fallback` says whose it is.
+    let Some(file_dialect) = documents.iter().find_map(|d| d.dialect).or(fallback) else {
         return;
-    }
+    };
     for error in &syntax.errors {
         let doc = documents
             .iter()
@@ -198,7 +203,7 @@ fn syntax_diagnostics(
             error.message.clone(),
         );
         d.document = doc.map_or(0, |d| d.index);
-        d.dialect = doc.and_then(|d| d.dialect);
+        d.dialect = Some(doc.and_then(|d| d.dialect).unwrap_or(file_dialect));
         if let Some(first) = related {
             d.add_related(first, "the first occurrence of this key");
         }

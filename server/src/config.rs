@@ -77,6 +77,9 @@ pub struct Settings {
     pub dialect_globs: Vec<DialectGlobs>,
     /// HKube settings.
     pub hkube: HkubeSettings,
+    /// Report syntax errors even in a file none of whose documents is recognised (for files
+    /// named explicitly on the command line).
+    pub report_unrecognised: bool,
 }
 
 /// Globs that select a dialect, relative to a base directory.

@@ -315,7 +315,10 @@ fn crd_schema_accepts_any_json_in_enum_and_default() {
     let v = KindValidators::new();
     let crd = |extra: Value| {
         let mut props = json!({"type": "string", "enum": ["a", "b"], "default": "a"});
-        props.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        props
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         json!({
             "apiVersion": "apiextensions.k8s.io/v1",
             "kind": "CustomResourceDefinition",
@@ -339,5 +342,8 @@ fn crd_schema_accepts_any_json_in_enum_and_default() {
     };
     let file = "customresourcedefinition-apiextensions.k8s.io-v1.json";
     assert_eq!(v.errors(file, &crd(json!({}))), Vec::<String>::new());
-    assert!(!v.errors(file, &crd(json!({"minLenght": 1}))).is_empty(), "typo");
+    assert!(
+        !v.errors(file, &crd(json!({"minLenght": 1}))).is_empty(),
+        "typo"
+    );
 }

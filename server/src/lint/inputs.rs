@@ -12,8 +12,8 @@ const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
 /// One input of a lint run.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Input {
-    /// A file on disk.
-    File(PathBuf),
+    /// A file on disk; `true` when it was named on the command line (not found by a walk).
+    File(PathBuf, bool),
     /// Standard input, shown (and detected) under this name.
     Stdin(Option<String>),
 }
@@ -34,6 +34,7 @@ pub fn collect(
     stdin_filename: Option<&str>,
 ) -> (Vec<Input>, Vec<InputError>) {
     let mut files: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut named: BTreeSet<PathBuf> = BTreeSet::new();
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     let arguments: Vec<String> = if arguments.is_empty() {
@@ -49,6 +50,7 @@ pub fn collect(
         let path = Path::new(argument);
         if path.is_file() {
             files.insert(path.to_path_buf());
+            named.insert(path.to_path_buf());
         } else if path.is_dir() {
             walk(path, None, &mut files);
         } else if is_glob(argument) {
@@ -80,7 +82,10 @@ pub fn collect(
             });
         }
     }
-    inputs.extend(files.into_iter().map(Input::File));
+    inputs.extend(files.into_iter().map(|f| {
+        let explicit = named.contains(&f);
+        Input::File(f, explicit)
+    }));
     (inputs, errors)
 }
 
@@ -157,7 +162,7 @@ mod tests {
         let names: Vec<String> = inputs
             .iter()
             .map(|i| match i {
-                Input::File(p) => p.file_name().unwrap().to_string_lossy().into_owned(),
+                Input::File(p, _) => p.file_name().unwrap().to_string_lossy().into_owned(),
                 Input::Stdin(_) => "-".into(),
             })
             .collect();

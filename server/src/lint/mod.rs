@@ -169,11 +169,13 @@ pub fn run(options: &LintOptions) -> LintRun {
         .par_iter()
         .map(|input| {
             let (display, analysis_path, text) = read_input(input)?;
-            let settings = settings_for(match input {
-                Input::File(p) => Some(p.as_path()),
+            let mut settings = settings_for(match input {
+                Input::File(p, _) => Some(p.as_path()),
                 Input::Stdin(name) => name.as_deref().map(Path::new),
             })
             .map_err(config_error)?;
+            // A file named on the command line gets its syntax errors even if unrecognised.
+            settings.report_unrecognised = matches!(input, Input::File(_, true) | Input::Stdin(_));
             Ok(lint_text(
                 display,
                 &text,
@@ -272,7 +274,7 @@ fn read_input(input: &Input) -> Result<(String, Option<String>, String), RunErro
             let text = decode(&shown, bytes)?;
             Ok((shown, name.clone(), text))
         }
-        Input::File(path) => {
+        Input::File(path, _) => {
             let shown = path.display().to_string();
             let error = |message: String| RunError {
                 subject: shown.clone(),

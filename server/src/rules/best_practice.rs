@@ -242,14 +242,17 @@ fn check_sidecar_readiness(cx: &mut Context) {
 pub static PROBE_PORT_NOT_DECLARED: Rule = Rule {
     meta: RuleMeta {
         code: codes::PROBE_PORT_NOT_DECLARED,
-        name: "probe-port-not-declared",
+        name: "probe-port-mismatch",
         origin: Origin::BestPractice,
         severity: Severity::Warning,
         dialects: ALL,
-        summary: "A probe aimed at a port number the container does not declare.",
+        summary: "A probe aimed at a port number the container does not declare, or at a UDP/SCTP port.",
         why: "Legal (declared ports are informational), but it often means the probe was copied \
               from another container: a sidecar's probe aimed at the main container's port \
-              checks the wrong process. A container that declares no ports is not checked.",
+              checks the wrong process. A container that declares no ports is not checked. An \
+              `httpGet` or `tcpSocket` probe connects over TCP, so naming a port declared as UDP \
+              or SCTP gives a probe that cannot succeed (the kubelet resolves the name without \
+              looking at the protocol).",
         mirrors: "kube-linter `liveness-port` / `readiness-port` / `startup-port`; the API server \
                   accepts it (kubernetes-rules.md §4).",
         example: Some(Example {
@@ -269,28 +272,45 @@ fn check_probe_port_declared(cx: &mut Context) {
             if c.role == Role::Init {
                 continue;
             }
-            let declared: Vec<i64> = c
-                .ports(cx.tree)
-                .into_iter()
-                .filter_map(|p| cx.int(cx.tree.get(p, "containerPort")))
+            let ports = c.ports(cx.tree);
+            let declared: Vec<i64> = ports
+                .iter()
+                .filter_map(|&p| cx.int(cx.tree.get(p, "containerPort")))
                 .collect();
-            if declared.is_empty() {
-                continue;
-            }
+            let non_tcp: Vec<(&str, &str)> = ports
+                .iter()
+                .filter_map(|&p| {
+                    let name = cx.tree.get_str(p, "name")?;
+                    let protocol = cx.tree.get_str(p, "protocol").unwrap_or("TCP");
+                    (protocol != "TCP").then_some((name, protocol))
+                })
+                .collect();
             for (kind, probe) in c.probes(cx.tree) {
+                let which = kind.key().trim_end_matches("Probe");
                 for handler in ["httpGet", "tcpSocket", "grpc"] {
                     let Some(port) = cx.tree.get_path(probe, &[handler, "port"]) else {
                         continue;
                     };
+                    if let Some(name) = cx.tree.str(port) {
+                        if let Some((_, protocol)) = non_tcp.iter().find(|(n, _)| *n == name) {
+                            let span = cx.tree.span(port);
+                            let message = format!(
+                                "the {which} probe of {} connects to port \"{name}\" over TCP, but the port is declared {protocol}",
+                                c.label()
+                            );
+                            cx.report(object, span, message);
+                        }
+                        continue;
+                    }
                     let Some(n) = cx.int(Some(port)) else {
                         continue;
                     };
-                    if (1..=65535).contains(&n) && !declared.contains(&n) {
+                    if !declared.is_empty() && (1..=65535).contains(&n) && !declared.contains(&n) {
                         let span = cx.tree.span(port);
                         cx.report(
                             object,
                             span,
-                            format!("the {} probe of {} checks port {n}, which the container does not declare", kind.key().trim_end_matches("Probe"), c.label()),
+                            format!("the {which} probe of {} checks port {n}, which the container does not declare", c.label()),
                         );
                     }
                 }

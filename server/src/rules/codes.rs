@@ -159,7 +159,7 @@ pub const RESOURCES_MISSING: &str = "B602";
 pub const PROBES_MISSING: &str = "B603";
 /// A sidecar exposing ports without a readiness probe.
 pub const SIDECAR_PORTS_WITHOUT_READINESS: &str = "B604";
-/// A probe aimed at a port the container does not declare.
+/// A probe aimed at a port the container does not declare, or at a UDP port.
 pub const PROBE_PORT_NOT_DECLARED: &str = "B605";
 /// Two env vars of one container with the same name.
 pub const ENV_DUPLICATE: &str = "B606";

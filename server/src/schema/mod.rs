@@ -265,10 +265,15 @@ pub fn validate(tree: &Tree, node: NodeId, id: &SchemaId) -> Vec<SchemaError> {
                 ValidationErrorKind::AdditionalProperties { unexpected } => {
                     SchemaErrorKind::UnknownFields(unexpected.clone())
                 }
-                ValidationErrorKind::Type { kind } => SchemaErrorKind::Type(match kind {
-                    TypeKind::Single(t) => vec![t.to_string()],
-                    TypeKind::Multiple(set) => set.iter().map(|t| t.to_string()).collect(),
-                }),
+                ValidationErrorKind::Type { kind } => {
+                    let mut types: Vec<String> = match kind {
+                        TypeKind::Single(t) => vec![t.to_string()],
+                        TypeKind::Multiple(set) => set.iter().map(|t| t.to_string()).collect(),
+                    };
+                    // Our schemas write `[T, "null"]`: keep that order, as ajv prints it.
+                    types.sort_by_key(|t| t == "null");
+                    SchemaErrorKind::Type(types)
+                }
                 ValidationErrorKind::Required { property } => {
                     SchemaErrorKind::Required(property.as_str().unwrap_or_default().to_string())
                 }
