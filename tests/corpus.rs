@@ -43,8 +43,16 @@ fn corpus_files(dir: &Path) -> Vec<String> {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) {
-                files.push(path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"));
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            ) {
+                files.push(
+                    path.strip_prefix(dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
             }
         }
     }
@@ -60,7 +68,11 @@ fn findings(dir: &Path, relative: &str) -> Vec<(String, usize, String, Severity)
         .diagnostics
         .iter()
         .map(|d| {
-            let line = analysis.line_index.line_col(&text, d.span.start as usize, ColumnUnit::Char).line as usize + 1;
+            let line = analysis
+                .line_index
+                .line_col(&text, d.span.start as usize, ColumnUnit::Char)
+                .line as usize
+                + 1;
             (d.code.to_string(), line, d.message.clone(), d.severity)
         })
         .collect()
@@ -74,8 +86,11 @@ fn corpus() {
     };
     let expectations: Expectations =
         toml::from_str(include_str!("corpus-expectations.toml")).expect("expectations parse");
-    let listed: BTreeMap<&str, &FileExpectation> =
-        expectations.file.iter().map(|f| (f.path.as_str(), f)).collect();
+    let listed: BTreeMap<&str, &FileExpectation> = expectations
+        .file
+        .iter()
+        .map(|f| (f.path.as_str(), f))
+        .collect();
     let mut failures = Vec::new();
     let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let files = corpus_files(&dir);
@@ -90,18 +105,23 @@ fn corpus() {
             Some(expected) => {
                 let mut ok = true;
                 for e in &expected.expect {
-                    let hit = found
-                        .iter()
-                        .any(|(code, line, message, _)| *code == e.code && *line == e.line && message.contains(&e.message));
+                    let hit = found.iter().any(|(code, line, message, _)| {
+                        *code == e.code && *line == e.line && message.contains(&e.message)
+                    });
                     if !hit {
                         ok = false;
-                        failures.push(format!("{relative}: expected {} at line {}: {}", e.code, e.line, e.message));
+                        failures.push(format!(
+                            "{relative}: expected {} at line {}: {}",
+                            e.code, e.line, e.message
+                        ));
                     }
                 }
                 for (code, line, message, _) in &found {
                     if expected.forbid.contains(code) {
                         ok = false;
-                        failures.push(format!("{relative}: must not report {code} (line {line}: {message})"));
+                        failures.push(format!(
+                            "{relative}: must not report {code} (line {line}: {message})"
+                        ));
                     }
                 }
                 if ok {
@@ -116,7 +136,9 @@ fn corpus() {
                     entry.1 += 1;
                 } else {
                     for (code, line, message, _) in errors {
-                        failures.push(format!("{relative}: unexpected error {code} at line {line}: {message}"));
+                        failures.push(format!(
+                            "{relative}: unexpected error {code} at line {line}: {message}"
+                        ));
                     }
                 }
             }
@@ -124,11 +146,18 @@ fn corpus() {
     }
     for listed_path in listed.keys() {
         if !files.iter().any(|f| f == listed_path) {
-            failures.push(format!("{listed_path}: listed in the expectations but not in the corpus"));
+            failures.push(format!(
+                "{listed_path}: listed in the expectations but not in the corpus"
+            ));
         }
     }
     for (group, (total, passed)) in &counts {
         eprintln!("corpus {group}: {passed}/{total} files as expected");
     }
-    assert!(failures.is_empty(), "{} corpus failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} corpus failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

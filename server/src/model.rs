@@ -157,6 +157,9 @@ pub struct FieldKeys {
     pub volume_mounts: &'static str,
     /// A mount's path: `mountPath` (KubeVela: `path`).
     pub mount_path: &'static str,
+    /// The only fields the platform passes on to the container (`None`: all of them). Other
+    /// fields are dropped, so rules read them as absent.
+    pub passed: Option<&'static [&'static str]>,
 }
 
 impl FieldKeys {
@@ -165,12 +168,23 @@ impl FieldKeys {
         command: "command",
         volume_mounts: "volumeMounts",
         mount_path: "mountPath",
+        passed: None,
     };
     /// The KubeVela sidecar trait's spelling.
     pub const KUBEVELA: FieldKeys = FieldKeys {
         command: "cmd",
         volume_mounts: "volumes",
         mount_path: "path",
+        passed: Some(&[
+            "name",
+            "image",
+            "cmd",
+            "args",
+            "env",
+            "volumes",
+            "livenessProbe",
+            "readinessProbe",
+        ]),
     };
 }
 
@@ -230,8 +244,15 @@ pub struct EnvVar {
 }
 
 impl Container {
-    /// The value of field `key` of the container object.
+    /// The value of field `key` of the container object (`None` for a field the platform drops).
     pub fn field(&self, tree: &Tree, key: &str) -> Option<NodeId> {
+        if self
+            .keys
+            .passed
+            .is_some_and(|passed| !passed.contains(&key))
+        {
+            return None;
+        }
         self.node.and_then(|n| tree.get(n, key))
     }
 

@@ -294,8 +294,13 @@ fn check_probe_ports(cx: &mut Context) {
                                 cx.report(object, span, format!("{path}: Invalid value: {n}: {m}"));
                             }
                         }
+                        // KubeVela and Calyptia take numbers only; their own rules report a name.
                         Value::String(s)
-                            if handler != "grpc" && object.dialect != Dialect::Calyptia =>
+                            if handler != "grpc"
+                                && !matches!(
+                                    object.dialect,
+                                    Dialect::Calyptia | Dialect::Kubevela
+                                ) =>
                         {
                             for m in names::port_name(s) {
                                 cx.report(
