@@ -14,7 +14,8 @@
 //! equivalent of the YAML input). Before measuring, every input is checked to analyse without a
 //! single error, so the benchmarks time the normal path, not error reporting.
 //!
-//! Run: `cargo bench -p sidecar-lsp --bench analysis`.
+//! Run: `cargo bench -p sidecar-lsp --bench analysis`. With `SIDECAR_LSP_BENCH_DUMP=DIR` set, the
+//! inputs are also written to `DIR` (for profiling them with other tools).
 
 use std::fmt::{self, Write as _};
 use std::sync::LazyLock;
@@ -32,10 +33,29 @@ fn main() {
         let case = size.case();
         check("yaml", size, &case.yaml, "deployments.yaml", settings);
         check("json", size, &case.json, "deployments.json", settings);
-        // The reference input must be real JSON with the same objects.
+        // The reference input must be real JSON with the same objects as the YAML.
         let value: ::serde_json::Value =
             ::serde_json::from_str(&case.yaml_as_json).expect("the JSON equivalent parses");
-        assert_eq!(count_objects(&value), case.yaml_objects, "{size}: objects");
+        assert!(
+            yaml_objects(&case.yaml) == objects_of(value),
+            "{size}: YAML and JSON differ"
+        );
+    }
+    // For profiling outside the benchmark: write the inputs out.
+    if let Some(dir) = std::env::var_os("SIDECAR_LSP_BENCH_DUMP") {
+        let dir = std::path::Path::new(&dir);
+        std::fs::create_dir_all(dir).expect("create the dump directory");
+        for size in Size::ALL {
+            let case = size.case();
+            for (name, text) in [
+                (format!("{size}.yaml"), &case.yaml),
+                (format!("{size}.json"), &case.json),
+                (format!("{size}.yaml.json"), &case.yaml_as_json),
+            ] {
+                std::fs::write(dir.join(name), text).expect("write an input");
+            }
+        }
+        println!("inputs written to {}", dir.display());
     }
     divan::main();
 }
@@ -92,11 +112,52 @@ fn check(format: &str, size: Size, text: &str, path: &str, settings: &Settings) 
     );
 }
 
-/// Objects in a parsed JSON equivalent (a `List` counts its items).
-fn count_objects(value: &::serde_json::Value) -> usize {
-    match value.get("items").and_then(|i| i.as_array()) {
-        Some(items) if value["kind"] == "List" => items.len(),
-        _ => 1,
+/// The objects of a parsed JSON text (the items of a `List`).
+fn objects_of(value: ::serde_json::Value) -> Vec<::serde_json::Value> {
+    match value {
+        ::serde_json::Value::Object(mut map) if map.get("kind").is_some_and(|k| k == "List") => {
+            match map.remove("items") {
+                Some(::serde_json::Value::Array(items)) => items,
+                _ => Vec::new(),
+            }
+        }
+        other => vec![other],
+    }
+}
+
+/// The documents of a YAML stream as read by our parser, as JSON values.
+fn yaml_objects(text: &str) -> Vec<::serde_json::Value> {
+    let parsed = syntax::parse(text, Format::Yaml);
+    assert!(
+        parsed.errors.is_empty(),
+        "syntax errors: {:?}",
+        parsed.errors
+    );
+    parsed
+        .documents
+        .iter()
+        .filter_map(|d| d.root)
+        .map(|root| to_value(&parsed.tree, root))
+        .collect()
+}
+
+fn to_value(tree: &syntax::Tree, id: syntax::NodeId) -> ::serde_json::Value {
+    use ::serde_json::Value as J;
+    match tree.value(id) {
+        syntax::Value::Null | syntax::Value::Missing => J::Null,
+        syntax::Value::Bool(b) => J::Bool(*b),
+        syntax::Value::Number(n) => match n.as_i64() {
+            Some(i) if n.is_integer() => J::from(i),
+            _ => J::from(n.as_f64()),
+        },
+        syntax::Value::String(text) => J::String(text.to_string()),
+        syntax::Value::Array(items) => items.iter().map(|&i| to_value(tree, i)).collect(),
+        syntax::Value::Object(entries) => J::Object(
+            entries
+                .iter()
+                .map(|e| (e.key.to_string(), to_value(tree, e.value)))
+                .collect(),
+        ),
     }
 }
 
@@ -215,8 +276,6 @@ struct Case {
     yaml_as_json: String,
     /// The JSON input.
     json: String,
-    /// How many objects the YAML input holds.
-    yaml_objects: usize,
 }
 
 const TARGET_LINES: usize = 6_600;
@@ -230,7 +289,6 @@ static SMALL: LazyLock<Case> = LazyLock::new(|| {
         yaml,
         yaml_as_json: json.clone(),
         json,
-        yaml_objects: 1,
     }
 });
 
@@ -242,7 +300,6 @@ static MEDIUM: LazyLock<Case> = LazyLock::new(|| {
         yaml,
         yaml_as_json: json.clone(),
         json,
-        yaml_objects: deployments.len(),
     }
 });
 
@@ -253,7 +310,6 @@ static LARGE: LazyLock<Case> = LazyLock::new(|| {
         yaml: yaml_stream(&for_yaml),
         yaml_as_json: to_json(&list(for_yaml.clone())),
         json: to_json(&list(for_json)),
-        yaml_objects: for_yaml.len(),
     }
 });
 
@@ -770,8 +826,13 @@ fn yaml_inline(out: &mut String, value: &V) {
 
 /// A string as a plain scalar where YAML reads it back as the same string, else double-quoted.
 fn yaml_scalar(out: &mut String, text: &str) {
-    let special_start =
-        text.starts_with(|c: char| c.is_ascii_whitespace() || "-?:,[]{}#&*!|>'\"%@`".contains(c));
+    let mut chars = text.chars();
+    let special_start = match (chars.next(), chars.next()) {
+        // `-`, `?` and `:` may start a plain scalar when a non-space follows (`--flag`).
+        (Some('-' | '?' | ':'), next) => next.is_none_or(|c| c == ' ') || text.starts_with("---"),
+        (Some(c), _) => c.is_ascii_whitespace() || ",[]{}#&*!|>'\"%@`".contains(c),
+        (None, _) => true,
+    };
     let resolves_otherwise = text.parse::<f64>().is_ok()
         || matches!(
             text.to_ascii_lowercase().as_str(),

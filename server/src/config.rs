@@ -270,7 +270,7 @@ pub fn apply(path: &Path, text: &str, settings: &mut Settings) -> Result<(), Con
             settings.hkube.use_resource_limits = v;
         }
         if let Some(cpu) = hkube.sidecar_cpu {
-            if !(*cpu.get_ref() > 0.0) {
+            if cpu.get_ref().is_nan() || *cpu.get_ref() <= 0.0 {
                 return Err(error_at(
                     Some(cpu.span()),
                     "sidecar-cpu must be a positive number of cores".into(),

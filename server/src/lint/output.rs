@@ -277,7 +277,7 @@ fn sarif(run: &LintRun) -> String {
                         .text(m.why)
                         .build(),
                 )
-                .help_uri(format!("{DOCS_URL}#{}", m.code.to_lowercase()))
+                .help_uri(format!("{DOCS_URL}#{}", registry::doc_anchor(m)))
                 .default_configuration(
                     sarif::ReportingConfiguration::builder()
                         .level(serde_json::Value::from(sarif_level(m.severity)))

@@ -586,9 +586,7 @@ impl<'a> Parser<'a> {
                 }
                 Some(_) => {
                     let rest = &self.text[self.pos..];
-                    let run = rest
-                        .find(|c: char| c == quote as char || c == '\\' || c == '\n')
-                        .unwrap_or(rest.len());
+                    let run = rest.find([quote as char, '\\', '\n']).unwrap_or(rest.len());
                     let run = run.max(1);
                     let run = crate::text::floor_char_boundary(rest, run)
                         .max(rest.chars().next().map_or(1, char::len_utf8));

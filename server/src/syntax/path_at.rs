@@ -278,7 +278,7 @@ fn ancestors(text: &str, line_start: usize, column: usize, dash: Option<usize>) 
                 _ => break,
             }
         }
-        let inner_dash = dashes.iter().copied().filter(|&d| d < want).last();
+        let inner_dash = dashes.iter().copied().rfind(|&d| d < want);
         if col >= want {
             if let Some(d) = inner_dash {
                 item = Some((d, 0)); // this line opens the item we are in
