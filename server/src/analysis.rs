@@ -274,3 +274,176 @@ fn finish(
     diagnostics.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
     diagnostics
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::config;
+
+    fn codes(a: &Analysis) -> Vec<&'static str> {
+        a.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    fn run(text: &str, path: &str) -> Analysis {
+        analyze(text, Some(path), &Settings::default())
+    }
+
+    #[test]
+    fn a_schema_key_chooses_the_dialect() {
+        let text = r#"{"$schema": "https://example.com/schemas/calyptia-sidecar.json", "name": "p", "image": "envoyproxy/envoy:v1.31.0", "volumes": [{"name": "v", "emptyDir": {}}], "extra": {"a": 1, "b": 2}}"#;
+        let a = run(text, "spec.json");
+        assert_eq!(a.documents[0].dialect, Some(Dialect::Calyptia));
+        assert_eq!(a.documents[0].detected_by, Some(DetectedBy::SchemaKey));
+        assert!(codes(&a).contains(&"C502"));
+        assert!(
+            !a.diagnostics.iter().any(|d| d.message.contains("$schema")),
+            "the $schema key is not an unknown field"
+        );
+    }
+
+    #[test]
+    fn config_globs_choose_the_dialect() {
+        let mut settings = Settings::default();
+        config::apply(
+            Path::new("/repo/sidecar-lsp.toml"),
+            "[dialects]\nhkube = [\"algorithms/*.json\"]\n",
+            &mut settings,
+        )
+        .unwrap();
+        let text =
+            r#"{"name": "a", "extra": [{"container": {"name": "x", "image": "redis:7.2"}}]}"#;
+        let a = analyze(text, Some("/repo/algorithms/a.json"), &settings);
+        assert_eq!(a.documents[0].dialect, Some(Dialect::Hkube));
+        let b = analyze(text, Some("/repo/elsewhere/a.json"), &settings);
+        assert_eq!(b.documents[0].dialect, None);
+        assert!(
+            b.diagnostics.is_empty(),
+            "an unrecognised file gets no findings"
+        );
+    }
+
+    #[test]
+    fn unrecognised_yaml_gets_nothing_custom_resources_are_skipped() {
+        assert!(
+            run("name: x\nitems: [1, 2]\n", "values.yaml")
+                .diagnostics
+                .is_empty()
+        );
+        let vs = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: x\nspec:\n  anything: [1]\n";
+        let a = run(vs, "vs.yaml");
+        assert!(a.diagnostics.is_empty() && !a.is_recognised());
+    }
+
+    #[test]
+    fn list_items_are_checked_one_by_one() {
+        let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: ok}\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: web}\n  spec:\n    containers:\n    - name: Bad_Name\n      image: nginx:1.27\n";
+        let a = run(text, "list.yaml");
+        let k101 = a
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "K101")
+            .expect("K101 in the second item");
+        assert!(
+            k101.message.starts_with("spec.containers[0].name:"),
+            "paths are relative to the item: {}",
+            k101.message
+        );
+    }
+
+    #[test]
+    fn broken_json_is_still_checked_outside_the_broken_region() {
+        // A missing comma in `metadata`; the probe below still gets its diagnostic.
+        let text = r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web" "labels": {}},
+ "spec": {"containers": [{"name": "app", "image": "nginx:1.27",
+   "livenessProbe": {"tcpSocket": {"port": 80}, "successThreshold": 2}}]}}"#;
+        let a = run(text, "pod.json");
+        let found = codes(&a);
+        assert!(found.contains(&"S001"), "{found:?}");
+        assert!(found.contains(&"K110"), "{found:?}");
+    }
+
+    #[test]
+    fn a_broken_yaml_document_does_not_hide_the_others() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n    - name: A\n      image: nginx:1.27\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: c\nspec:\n  containers:\n    - name: C\n      image: nginx:1.27\n";
+        let a = run(text, "pods.yaml");
+        let k101: Vec<usize> = a
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "K101")
+            .map(|d| d.document)
+            .collect();
+        assert_eq!(k101, [0, 2]);
+        assert!(
+            a.diagnostics
+                .iter()
+                .any(|d| d.code == "S001" && d.document == 1)
+        );
+    }
+
+    #[test]
+    fn a_half_typed_document_still_gets_diagnostics_but_no_false_absences() {
+        // The user is typing a new key under the container; the image line is fine, the rest of
+        // the container is not there yet.
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: Web\n      image: \"nginx:1.27\n      imagePu";
+        let a = run(text, "pod.yaml");
+        let found = codes(&a);
+        assert!(found.contains(&"S001"), "{found:?}");
+        assert!(
+            found.contains(&"K101"),
+            "present problems are still reported: {found:?}"
+        );
+        assert!(
+            !found.contains(&"K103") && !found.contains(&"S103"),
+            "no absence reported in a cut region: {found:?}"
+        );
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_are_explained() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      env:\n        - name: DEBUG\n          value: on\n";
+        let a = run(text, "pod.yaml");
+        let d = a
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "S102")
+            .expect("a type error");
+        assert!(
+            d.message.contains("unquoted on as a boolean"),
+            "{}",
+            d.message
+        );
+        assert_eq!(&text[d.span.range()], "on");
+    }
+
+    #[test]
+    fn severities_and_suppressions_from_settings() {
+        let mut settings = Settings::default();
+        config::apply(
+            Path::new("/x/sidecar-lsp.toml"),
+            "[rules]\nB601 = \"off\"\nB602 = \"hint\"\n",
+            &mut settings,
+        )
+        .unwrap();
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: nginx\n";
+        let a = analyze(text, Some("pod.yaml"), &settings);
+        assert!(!codes(&a).contains(&"B601"));
+        let b602 = a.diagnostics.iter().find(|d| d.code == "B602").unwrap();
+        assert_eq!(b602.severity, crate::diagnostic::Severity::Hint);
+    }
+
+    #[test]
+    fn every_span_is_inside_the_text_on_char_boundaries() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: wéb😀\nspec:\n  containers:\n    - name: 名前\n      image: \"ngi😀nx \"\n      ports:\n        - containerPort: 0\n";
+        let a = run(text, "pod.yaml");
+        assert!(!a.diagnostics.is_empty());
+        for d in &a.diagnostics {
+            assert!(d.span.end as usize <= text.len());
+            assert!(
+                text.is_char_boundary(d.span.start as usize)
+                    && text.is_char_boundary(d.span.end as usize)
+            );
+        }
+    }
+}
