@@ -4,7 +4,7 @@
 //! reports at exact spans in any dialect.
 
 use crate::diagnostic::Dialect;
-use crate::syntax::{NodeId, Tree, Value, field_path};
+use crate::syntax::{Entry, NodeId, Tree, Value, field_path};
 use crate::text::Span;
 
 /// One object of a document: a Kubernetes object, an HKube algorithm, a KubeVela Application or
@@ -347,6 +347,23 @@ impl Container {
             .collect()
     }
 
+    /// Every `resources.requests` and `resources.limits` entry: (section, the section's node, entry).
+    pub fn resource_entries<'t>(&self, tree: &'t Tree) -> Vec<(&'static str, NodeId, &'t Entry)> {
+        let Some(resources) = self.field(tree, "resources") else {
+            return Vec::new();
+        };
+        ["requests", "limits"]
+            .into_iter()
+            .filter_map(|section| tree.get(resources, section).map(|list| (section, list)))
+            .flat_map(|(section, list)| {
+                tree.entries(list)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(move |e| (section, list, e))
+            })
+            .collect()
+    }
+
     /// Whether the container object itself was cut short by a syntax error.
     pub fn may_be_truncated(&self, tree: &Tree) -> bool {
         self.node.is_some_and(|n| tree.is_incomplete(n))
@@ -364,6 +381,24 @@ pub struct Volume {
     pub source: Option<String>,
     /// Set when the platform adds the volume itself, with a note for messages.
     pub platform: Option<&'static str>,
+}
+
+impl Volume {
+    /// A volume declared by the user: `node` is a `{name, <source>: …}` object.
+    pub fn declared(tree: &Tree, node: NodeId) -> Option<Volume> {
+        let name = tree.get_str(node, "name")?;
+        let source = tree
+            .entries(node)?
+            .iter()
+            .find(|e| &*e.key != "name")
+            .map(|e| e.key.to_string());
+        Some(Volume {
+            name: name.to_string(),
+            node: Some(node),
+            source,
+            platform: None,
+        })
+    }
 }
 
 /// Kubernetes named-object references that span documents (ConfigMaps and Secrets of the file).

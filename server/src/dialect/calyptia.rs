@@ -67,20 +67,7 @@ pub fn build(input: &DocumentInput) -> DocumentModel {
         .and_then(|v| tree.items(v))
         .into_iter()
         .flatten()
-        .filter_map(|&v| {
-            let name = tree.get_str(v, "name")?;
-            let source = tree.entries(v).and_then(|es| {
-                es.iter()
-                    .find(|e| &*e.key != "name")
-                    .map(|e| e.key.to_string())
-            });
-            Some(Volume {
-                name: name.to_string(),
-                node: Some(v),
-                source,
-                platform: None,
-            })
-        })
+        .filter_map(|&v| Volume::declared(tree, v))
         .collect();
     let containers = vec![
         Container {

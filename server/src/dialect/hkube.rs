@@ -128,23 +128,15 @@ pub fn build(input: &DocumentInput) -> DocumentModel {
             platform: Some(note),
         })
         .collect();
-    if let Some(items) = tree.get(root, "volumes").and_then(|v| tree.items(v)) {
-        for &v in items {
-            if let Some(name) = tree.get_str(v, "name") {
-                // A user volume with the same name replaces HKube's (hkube.md §2.5).
-                volumes.retain(|existing| existing.name != name);
-                let source = tree.entries(v).and_then(|es| {
-                    es.iter()
-                        .find(|e| &*e.key != "name")
-                        .map(|e| e.key.to_string())
-                });
-                volumes.push(Volume {
-                    name: name.to_string(),
-                    node: Some(v),
-                    source,
-                    platform: None,
-                });
-            }
+    for &v in tree
+        .get(root, "volumes")
+        .and_then(|v| tree.items(v))
+        .unwrap_or(&[])
+    {
+        if let Some(volume) = Volume::declared(tree, v) {
+            // A user volume with the same name replaces HKube's (hkube.md §2.5).
+            volumes.retain(|existing| existing.name != volume.name);
+            volumes.push(volume);
         }
     }
 

@@ -253,24 +253,13 @@ fn workload(tree: &Tree, root: NodeId, spec: NodeId, owner: PodOwner) -> Workloa
     }
     classify_classic_sidecars(tree, &mut containers, default_container.as_deref());
 
-    let mut volumes = Vec::new();
-    if let Some(items) = tree.get(spec, "volumes").and_then(|v| tree.items(v)) {
-        for &v in items {
-            if let Some(name) = tree.get_str(v, "name") {
-                let source = tree.entries(v).and_then(|es| {
-                    es.iter()
-                        .find(|e| &*e.key != "name")
-                        .map(|e| e.key.to_string())
-                });
-                volumes.push(Volume {
-                    name: name.to_string(),
-                    node: Some(v),
-                    source,
-                    platform: None,
-                });
-            }
-        }
-    }
+    let mut volumes: Vec<Volume> = tree
+        .get(spec, "volumes")
+        .and_then(|v| tree.items(v))
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|&v| Volume::declared(tree, v))
+        .collect();
     // A StatefulSet's claim templates are mountable volumes too.
     if let Some(items) = tree
         .get_path(root, &["spec", "volumeClaimTemplates"])

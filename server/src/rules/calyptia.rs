@@ -2,7 +2,6 @@
 //! source is not public: rules mirror the documented rules and the public REST schema, and say so.
 
 use super::prelude::*;
-use crate::diagnostic::Tag;
 
 /// C501.
 pub static EXTENSION: Rule = Rule {
@@ -198,23 +197,13 @@ pub static RESOURCE_DROPPED: Rule = Rule {
 };
 
 fn check_resources(cx: &mut Context) {
-    for object in cx.objects() {
-        for section in ["requests", "limits"] {
-            let Some(list) = cx.tree.get_path(object.root, &["resources", section]) else {
-                continue;
-            };
-            for e in cx.tree.entries(list).unwrap_or(&[]) {
-                if matches!(&*e.key, "cpu" | "memory") {
-                    continue;
-                }
-                let span = e.key_span.cover(cx.tree.span(e.value));
-                cx.report(
-                    object,
-                    span,
-                    format!("the Calyptia operator keeps only cpu and memory for sidecars: `{}` is dropped", e.key),
+    for (object, workload) in cx.workloads() {
+        for c in workload.containers.iter().filter(|c| c.platform.is_none()) {
+            super::report_dropped_resources(cx, object, c, |key| {
+                format!(
+                    "the Calyptia operator keeps only cpu and memory for sidecars: `{key}` is dropped"
                 )
-                .add_tag(Tag::Unnecessary);
-            }
+            });
         }
     }
 }

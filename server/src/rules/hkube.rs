@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use super::prelude::*;
-use crate::diagnostic::Tag;
 use crate::dialect::hkube::{ALGORUNNER, WORKER, js_number};
 
 const FIXTURE_OK: &str = r#"{"name": "algo", "algorithmImage": "hkube/algo:1.0", "sideCars": [{"container": {"name": "cache", "image": "redis:7.2"}}]}"#;
@@ -285,26 +284,11 @@ pub static RESOURCE_DROPPED: Rule = Rule {
 fn check_dropped(cx: &mut Context) {
     for (object, workload) in cx.workloads() {
         for c in workload.containers.iter().filter(|c| c.platform.is_none()) {
-            let Some(resources) = c.field(cx.tree, "resources") else {
-                continue;
-            };
-            for section in ["requests", "limits"] {
-                let Some(list) = cx.tree.get(resources, section) else {
-                    continue;
-                };
-                for e in cx.tree.entries(list).unwrap_or(&[]) {
-                    if matches!(&*e.key, "cpu" | "memory") {
-                        continue;
-                    }
-                    let span = e.key_span.cover(cx.tree.span(e.value));
-                    cx.report(
-                        object,
-                        span,
-                        format!("HKube drops `{}` from sidecar resources: only cpu and memory reach the pod", e.key),
-                    )
-                    .add_tag(Tag::Unnecessary);
-                }
-            }
+            super::report_dropped_resources(cx, object, c, |key| {
+                format!(
+                    "HKube drops `{key}` from sidecar resources: only cpu and memory reach the pod"
+                )
+            });
         }
     }
 }

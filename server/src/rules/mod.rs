@@ -114,6 +114,24 @@ pub struct Rule {
     pub check: Option<fn(&mut Context)>,
 }
 
+/// Report every resource of `c` other than cpu and memory, which the platform drops (HKube's
+/// task-executor, Calyptia's operator CRD): `message` says who drops it.
+pub(crate) fn report_dropped_resources(
+    cx: &mut Context,
+    object: &crate::model::Object,
+    c: &crate::model::Container,
+    message: impl Fn(&str) -> String,
+) {
+    for (_, _, e) in c.resource_entries(cx.tree) {
+        if matches!(&*e.key, "cpu" | "memory") {
+            continue;
+        }
+        let span = e.key_span.cover(cx.tree.span(e.value));
+        cx.report(object, span, message(&e.key))
+            .add_tag(crate::diagnostic::Tag::Unnecessary);
+    }
+}
+
 /// Shorthands for rule definitions.
 pub(crate) mod prelude {
     pub use super::{Context, Example, Origin, Rule, RuleMeta};

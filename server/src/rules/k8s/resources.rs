@@ -64,30 +64,26 @@ pub static RESOURCE_QUANTITY_INVALID: Rule = Rule {
 fn check_quantities(cx: &mut Context) {
     for (object, workload) in cx.workloads() {
         for c in &workload.containers {
-            for section in ["requests", "limits"] {
-                let Some(list) = c
-                    .field(cx.tree, "resources")
-                    .and_then(|r| cx.tree.get(r, section))
-                else {
+            for (_, list, e) in c.resource_entries(cx.tree) {
+                let Some((text, parsed)) = quantity_of(cx.tree, e.value) else {
                     continue;
                 };
-                for e in cx.tree.entries(list).unwrap_or(&[]) {
-                    let Some((text, parsed)) = quantity_of(cx.tree, e.value) else {
-                        continue;
-                    };
-                    let path = format!("{}[{}]", cx.path(object, list), e.key);
-                    let span = cx.tree.span(e.value);
-                    match parsed {
-                        // Parse errors in schema-typed quantities are reported by the schema layer
-                        // under this rule's code; the Calyptia schema types them as plain strings.
-                        Err(err) if object.dialect == Dialect::Calyptia => {
-                            cx.report(object, span, quantity_message(&path, &text, err));
-                        }
-                        Ok(q) if q.is_negative() => {
-                            cx.report(object, span, format!("{path}: Invalid value: \"{text}\": must be greater than or equal to 0"));
-                        }
-                        _ => {}
+                let path = format!("{}[{}]", cx.path(object, list), e.key);
+                let span = cx.tree.span(e.value);
+                match parsed {
+                    // Parse errors in schema-typed quantities are reported by the schema layer
+                    // under this rule's code; the Calyptia schema types them as plain strings.
+                    Err(err) if object.dialect == Dialect::Calyptia => {
+                        cx.report(object, span, quantity_message(&path, &text, err));
                     }
+                    Ok(q) if q.is_negative() => {
+                        cx.report(
+                            object,
+                            span,
+                            format!("{path}: Invalid value: \"{text}\": must be greater than or equal to 0"),
+                        );
+                    }
+                    _ => {}
                 }
             }
         }
@@ -240,30 +236,22 @@ pub static RESOURCE_NAME_INVALID: Rule = Rule {
 fn check_resource_names(cx: &mut Context) {
     for (object, workload) in cx.workloads() {
         for c in &workload.containers {
-            for section in ["requests", "limits"] {
-                let Some(list) = c
-                    .field(cx.tree, "resources")
-                    .and_then(|r| cx.tree.get(r, section))
-                else {
-                    continue;
+            for (_, list, e) in c.resource_entries(cx.tree) {
+                let key = &*e.key;
+                let standard = matches!(key, "cpu" | "memory" | "ephemeral-storage")
+                    || key.starts_with("hugepages-");
+                let ok = if key.contains('/') {
+                    names::is_qualified_name(key)
+                } else {
+                    standard
                 };
-                for e in cx.tree.entries(list).unwrap_or(&[]) {
-                    let key = &*e.key;
-                    let standard = matches!(key, "cpu" | "memory" | "ephemeral-storage")
-                        || key.starts_with("hugepages-");
-                    let ok = if key.contains('/') {
-                        names::is_qualified_name(key)
-                    } else {
-                        standard
-                    };
-                    if !ok {
-                        let path = format!("{}[{key}]", cx.path(object, list));
-                        cx.report(
-                            object,
-                            e.key_span,
-                            format!("{path}: Invalid value: \"{key}\": must be a standard resource for containers"),
-                        );
-                    }
+                if !ok {
+                    let path = format!("{}[{key}]", cx.path(object, list));
+                    cx.report(
+                        object,
+                        e.key_span,
+                        format!("{path}: Invalid value: \"{key}\": must be a standard resource for containers"),
+                    );
                 }
             }
         }
