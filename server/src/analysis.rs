@@ -246,17 +246,31 @@ fn finish(
                 | codes::INVALID_VALUE
         )
     };
-    let specific: Vec<Span> = diagnostics
-        .iter()
-        .filter(|d| !generic(d.code))
-        .map(|d| d.span)
-        .collect();
-    diagnostics.retain(|d| {
-        !generic(d.code)
-            || !specific.iter().any(|s| {
-                s.start < d.span.end.max(d.span.start + 1) && d.span.start < s.end.max(s.start + 1)
-            })
-    });
+    if diagnostics.iter().any(|d| generic(d.code)) {
+        // Spans of precise findings, as (start, end) with empty spans widened to one byte.
+        let mut specific: Vec<(u32, u32)> = diagnostics
+            .iter()
+            .filter(|d| !generic(d.code))
+            .map(|d| (d.span.start, d.span.end.max(d.span.start + 1)))
+            .collect();
+        specific.sort_unstable();
+        // The furthest end among spans starting at or before each index.
+        let mut reach = Vec::with_capacity(specific.len());
+        let mut furthest = 0;
+        for &(_, end) in &specific {
+            furthest = furthest.max(end);
+            reach.push(furthest);
+        }
+        diagnostics.retain(|d| {
+            if !generic(d.code) {
+                return true;
+            }
+            let (start, end) = (d.span.start, d.span.end.max(d.span.start + 1));
+            // Precise spans starting before `end`; one of them overlaps if it reaches past `start`.
+            let before_end = specific.partition_point(|&(s, _)| s < end);
+            before_end == 0 || reach[before_end - 1] <= start
+        });
+    }
     // Every span on character boundaries, inside the text.
     for d in &mut diagnostics {
         let start = crate::text::floor_char_boundary(text, d.span.start as usize);

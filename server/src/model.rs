@@ -4,7 +4,7 @@
 //! reports at exact spans in any dialect.
 
 use crate::diagnostic::Dialect;
-use crate::syntax::{Entry, NodeId, Tree, Value, field_path};
+use crate::syntax::{Entry, NodeId, Tree, Value};
 use crate::text::Span;
 
 /// One object of a document: a Kubernetes object, an HKube algorithm, a KubeVela Application or
@@ -29,7 +29,7 @@ impl Object {
     /// The field path of `node` relative to this object, as the API names it
     /// (`spec.template.spec.containers[0].name`).
     pub fn path(&self, tree: &Tree, node: NodeId) -> String {
-        field_path(&tree.path_from(self.root, node))
+        tree.field_path_from(self.root, node)
     }
 }
 

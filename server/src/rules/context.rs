@@ -105,6 +105,19 @@ impl<'a> Context<'a> {
         d
     }
 
+    /// Report a finding whose message starts from `node`'s field path; the path is only built
+    /// here, when there is something to report.
+    pub fn report_at(
+        &mut self,
+        object: &Object,
+        node: NodeId,
+        span: Span,
+        message: impl FnOnce(&str) -> String,
+    ) -> &mut Diagnostic {
+        let path = self.path(object, node);
+        self.report(object, span, message(&path))
+    }
+
     /// The field path of `node` in `object`, as the API names it.
     pub fn path(&self, object: &Object, node: NodeId) -> String {
         object.path(self.tree, node)

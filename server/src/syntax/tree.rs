@@ -120,6 +120,8 @@ pub struct Node {
     pub style: ScalarStyle,
     /// A syntax error cut this collection short: what is missing may just not have been read.
     pub incomplete: bool,
+    /// The node's index in its parent array, or its entry's index in its parent object.
+    slot: u32,
 }
 
 /// The arena holding every node of every document of one text.
@@ -143,6 +145,7 @@ impl Tree {
             parent: None,
             style,
             incomplete: false,
+            slot: 0,
         });
         id
     }
@@ -167,15 +170,23 @@ impl Tree {
         self.nodes.is_empty()
     }
 
-    /// Set the parent of every child of `id` to `id` (builders call this when a collection closes).
+    /// Set the parent of every child of `id` to `id`, and the child's slot in it (builders call
+    /// this when a collection closes).
     pub(crate) fn adopt_children(&mut self, id: NodeId) {
-        let children: Vec<NodeId> = match &self.nodes[id.index()].value {
-            Value::Array(items) => items.clone(),
-            Value::Object(entries) => entries.iter().map(|e| e.value).collect(),
+        let count = match &self.nodes[id.index()].value {
+            Value::Array(items) => items.len(),
+            Value::Object(entries) => entries.len(),
             _ => return,
         };
-        for child in children {
-            self.nodes[child.index()].parent = Some(id);
+        for slot in 0..count {
+            let child = match &self.nodes[id.index()].value {
+                Value::Array(items) => items[slot],
+                Value::Object(entries) => entries[slot].value,
+                _ => return,
+            };
+            let node = &mut self.nodes[child.index()];
+            node.parent = Some(id);
+            node.slot = slot as u32;
         }
     }
 
@@ -256,8 +267,12 @@ impl Tree {
 
     /// The entry in the parent object whose value is `id`, if the parent is an object.
     pub fn entry_of(&self, id: NodeId) -> Option<&Entry> {
-        let parent = self.node(id).parent?;
-        self.entries(parent)?.iter().find(|e| e.value == id)
+        let node = self.node(id);
+        let entries = self.entries(node.parent?)?;
+        entries
+            .get(node.slot as usize)
+            .filter(|e| e.value == id)
+            .or_else(|| entries.iter().find(|e| e.value == id))
     }
 
     /// The key span of `id` in its parent object, if any.
@@ -295,30 +310,60 @@ impl Tree {
         }
     }
 
-    /// The path segments from `root` down to `id` (keys and indices).
-    pub fn path_from(&self, root: NodeId, id: NodeId) -> Vec<Segment> {
-        let mut segments = Vec::new();
+    /// The steps from `root` down to `id`, as borrowed keys and indices (no allocation per step).
+    fn steps_from(&self, root: NodeId, id: NodeId) -> Vec<Step<'_>> {
+        let mut steps = Vec::new();
         let mut current = id;
         while current != root {
-            let Some(parent) = self.node(current).parent else {
+            let node = self.node(current);
+            let Some(parent) = node.parent else {
                 break;
             };
             match self.value(parent) {
-                Value::Array(items) => {
-                    let index = items.iter().position(|&i| i == current).unwrap_or(0);
-                    segments.push(Segment::Index(index));
-                }
-                Value::Object(entries) => {
-                    if let Some(e) = entries.iter().find(|e| e.value == current) {
-                        segments.push(Segment::Key(e.key.to_string()));
+                Value::Array(_) => steps.push(Step::Index(node.slot as usize)),
+                Value::Object(_) => {
+                    if let Some(e) = self.entry_of(current) {
+                        steps.push(Step::Key(&e.key));
                     }
                 }
                 _ => {}
             }
             current = parent;
         }
-        segments.reverse();
-        segments
+        steps.reverse();
+        steps
+    }
+
+    /// The path segments from `root` down to `id` (keys and indices).
+    pub fn path_from(&self, root: NodeId, id: NodeId) -> Vec<Segment> {
+        self.steps_from(root, id)
+            .into_iter()
+            .map(|s| match s {
+                Step::Key(k) => Segment::Key(k.to_string()),
+                Step::Index(i) => Segment::Index(i),
+            })
+            .collect()
+    }
+
+    /// The field path from `root` to `id` as the API writes it (`spec.containers[0].name`).
+    pub fn field_path_from(&self, root: NodeId, id: NodeId) -> String {
+        let mut out = String::new();
+        for step in self.steps_from(root, id) {
+            match step {
+                Step::Key(k) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(k);
+                }
+                Step::Index(i) => {
+                    out.push('[');
+                    out.push_str(&i.to_string());
+                    out.push(']');
+                }
+            }
+        }
+        out
     }
 
     /// Follow path segments from `root`; `None` when the path leaves the tree.
@@ -328,6 +373,12 @@ impl Tree {
             Segment::Index(i) => self.items(node)?.get(*i).copied(),
         })
     }
+}
+
+/// A borrowed step of a path.
+enum Step<'t> {
+    Key(&'t str),
+    Index(usize),
 }
 
 /// One step of a path through the tree.

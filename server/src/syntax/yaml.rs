@@ -629,7 +629,7 @@ impl<'t> Builder<'t> {
                 anchor,
                 pending_key: _,
             } => {
-                report_duplicates(self.tree, &entries, errors);
+                report_duplicates(&entries, errors);
                 let end = flow_close
                     .or_else(|| {
                         entries
@@ -741,24 +741,32 @@ fn clone_subtree(tree: &mut Tree, id: NodeId) -> NodeId {
     new
 }
 
-fn report_duplicates(tree: &Tree, entries: &[Entry], errors: &mut Vec<SyntaxError>) {
-    let _ = tree;
-    if entries.len() < 2 {
+fn report_duplicates(entries: &[Entry], errors: &mut Vec<SyntaxError>) {
+    let mut report = |first: Span, e: &Entry| {
+        errors.push(SyntaxError {
+            span: e.key_span,
+            message: format!(
+                "duplicate key \"{}\": Kubernetes rejects it (strict decoding), lenient YAML readers silently keep only one of the two values",
+                e.key
+            ),
+            kind: SyntaxErrorKind::DuplicateKey { first },
+        });
+    };
+    if entries.len() <= 16 {
+        for (i, e) in entries.iter().enumerate() {
+            if let Some(first) = entries[..i].iter().find(|f| f.key == e.key) {
+                report(first.key_span, e);
+            }
+        }
         return;
     }
     let mut seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
     for e in entries {
-        if let Some(&first) = seen.get(&*e.key) {
-            errors.push(SyntaxError {
-                span: e.key_span,
-                message: format!(
-                    "duplicate key \"{}\": Kubernetes rejects it (strict decoding), lenient YAML readers silently keep only one of the two values",
-                    e.key
-                ),
-                kind: SyntaxErrorKind::DuplicateKey { first },
-            });
-        } else {
-            seen.insert(&e.key, e.key_span);
+        match seen.get(&*e.key) {
+            Some(&first) => report(first, e),
+            None => {
+                seen.insert(&e.key, e.key_span);
+            }
         }
     }
 }

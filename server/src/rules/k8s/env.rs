@@ -54,6 +54,14 @@ fn check_env_names(cx: &mut Context) {
                     }
                     continue;
                 };
+                let errors = if name.is_empty() {
+                    Vec::new()
+                } else {
+                    names::env_var_name(name, relaxed)
+                };
+                if !name.is_empty() && errors.is_empty() {
+                    continue;
+                }
                 let path = match var.node.and_then(|n| cx.tree.get(n, "name")) {
                     Some(n) => cx.path(object, n),
                     None => c
@@ -64,7 +72,7 @@ fn check_env_names(cx: &mut Context) {
                     cx.report(object, var.name_span, required_value(&path));
                     continue;
                 }
-                for m in names::env_var_name(name, relaxed) {
+                for m in errors {
                     cx.report(
                         object,
                         var.name_span,
@@ -177,7 +185,6 @@ fn check_value_from(cx: &mut Context) {
                 let Some(entries) = cx.tree.entries(value_from) else {
                     continue;
                 };
-                let path = cx.path(object, value_from);
                 let set: Vec<&crate::syntax::Entry> = entries
                     .iter()
                     .filter(|e| sources.contains(&&*e.key) && !cx.tree.is_null(e.value))
@@ -192,19 +199,15 @@ fn check_value_from(cx: &mut Context) {
                     } else {
                         span
                     };
-                    cx.report(
-                        object,
-                        span,
-                        format!("{path}: Invalid value: \"\": must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`"),
-                    );
+                    cx.report_at(object, value_from, span, |path| {
+                        format!("{path}: Invalid value: \"\": must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`")
+                    });
                     continue;
                 }
                 for extra in set.iter().skip(1) {
-                    cx.report(
-                        object,
-                        extra.key_span,
-                        format!("{path}: Invalid value: \"\": may not have more than one field specified at a time"),
-                    );
+                    cx.report_at(object, value_from, extra.key_span, |path| {
+                        format!("{path}: Invalid value: \"\": may not have more than one field specified at a time")
+                    });
                 }
                 for selector_key in ["configMapKeyRef", "secretKeyRef"] {
                     let Some(selector) = cx.tree.get(value_from, selector_key) else {

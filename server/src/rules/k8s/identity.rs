@@ -38,24 +38,21 @@ fn check_name(cx: &mut Context) {
             let Some(name) = c.field(cx.tree, "name") else {
                 continue;
             };
-            let path = cx.path(object, name);
             match cx.tree.value(name) {
                 Value::Null | Value::Missing => {
                     let span = cx.tree.name_span(name);
-                    cx.report(object, span, required_value(&path));
+                    cx.report_at(object, name, span, required_value);
                 }
                 Value::String(s) if s.is_empty() => {
                     let span = cx.tree.span(name);
-                    cx.report(object, span, required_value(&path));
+                    cx.report_at(object, name, span, required_value);
                 }
                 Value::String(s) if !is_templated(s) => {
                     let span = cx.tree.span(name);
                     for message in names::dns1123_label(s) {
-                        cx.report(
-                            object,
-                            span,
-                            format!("{path}: Invalid value: \"{s}\": {message}"),
-                        );
+                        cx.report_at(object, name, span, |path| {
+                            format!("{path}: Invalid value: \"{s}\": {message}")
+                        });
                     }
                 }
                 _ => {}

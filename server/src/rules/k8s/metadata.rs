@@ -123,12 +123,15 @@ fn dns1035_label(s: &str) -> Vec<String> {
 }
 
 fn check_labels(cx: &mut Context, object: &Object, labels: Option<NodeId>) {
-    let Some(entries) = labels.and_then(|l| cx.tree.entries(l)) else {
+    let Some(labels) = labels else {
         return;
     };
-    let path = cx.path(object, labels.expect("has entries"));
+    let Some(entries) = cx.tree.entries(labels) else {
+        return;
+    };
     for e in entries {
         if !is_templated(&e.key) && !names::is_qualified_name(&e.key) {
+            let path = cx.path(object, labels);
             cx.report(
                 object,
                 e.key_span,
@@ -143,6 +146,7 @@ fn check_labels(cx: &mut Context, object: &Object, labels: Option<NodeId>) {
             && !is_label_value(v)
         {
             let span = cx.tree.span(e.value);
+            let path = cx.path(object, labels);
             cx.report(
                 object,
                 span,

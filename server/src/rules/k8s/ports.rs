@@ -38,12 +38,13 @@ fn check_port_numbers(cx: &mut Context) {
                 let container_port = cx.tree.get(port, "containerPort");
                 if let Some(n) = cx.int(container_port) {
                     let node = container_port.expect("has int");
-                    let path = cx.path(object, node);
                     let span = cx.tree.span(node);
                     if n == 0 {
-                        cx.report(object, span, required_value(&path));
+                        cx.report_at(object, node, span, required_value);
                     } else if let Some(m) = names::port_number(n) {
-                        cx.report(object, span, format!("{path}: Invalid value: {n}: {m}"));
+                        cx.report_at(object, node, span, |path| {
+                            format!("{path}: Invalid value: {n}: {m}")
+                        });
                     }
                 }
                 let host_port = cx.tree.get(port, "hostPort");
@@ -106,9 +107,9 @@ fn check_port_names(cx: &mut Context) {
                 if name.is_empty() || is_templated(name) {
                     continue;
                 }
-                let path = cx.path(object, name_node);
                 let span = cx.tree.span(name_node);
                 for m in names::port_name(name) {
+                    let path = cx.path(object, name_node);
                     cx.report(
                         object,
                         span,

@@ -60,18 +60,19 @@ fn check_handlers(cx: &mut Context) {
         for c in &workload.containers {
             for (_, probe) in probes(cx, c) {
                 let found = handlers(cx.tree, probe, &PROBE_HANDLERS);
-                let path = cx.path(object, probe);
                 if found.is_empty() {
                     if !cx.may_be_truncated(probe) {
                         let span = cx.tree.name_span(probe);
-                        cx.report(
-                            object,
-                            span,
-                            format!("{path}: Required value: must specify a handler type"),
-                        );
+                        cx.report_at(object, probe, span, |path| {
+                            format!("{path}: Required value: must specify a handler type")
+                        });
                     }
                     continue;
                 }
+                if found.len() < 2 {
+                    continue;
+                }
+                let path = cx.path(object, probe);
                 for extra in found.iter().skip(1) {
                     cx.report(
                         object,
@@ -286,12 +287,13 @@ fn check_probe_ports(cx: &mut Context) {
         for c in &workload.containers {
             for (_, probe) in probes(cx, c) {
                 for (handler, port) in probe_ports(cx.tree, probe) {
-                    let path = cx.path(object, port);
                     let span = cx.tree.span(port);
                     match cx.tree.value(port) {
                         Value::Number(n) => {
                             if let Some(m) = n.as_i64().and_then(names::port_number) {
-                                cx.report(object, span, format!("{path}: Invalid value: {n}: {m}"));
+                                cx.report_at(object, port, span, |path| {
+                                    format!("{path}: Invalid value: {n}: {m}")
+                                });
                             }
                         }
                         // KubeVela and Calyptia take numbers only; their own rules report a name.
@@ -303,6 +305,7 @@ fn check_probe_ports(cx: &mut Context) {
                                 ) =>
                         {
                             for m in names::port_name(s) {
+                                let path = cx.path(object, port);
                                 cx.report(
                                     object,
                                     span,

@@ -68,20 +68,20 @@ fn check_quantities(cx: &mut Context) {
                 let Some((text, parsed)) = quantity_of(cx.tree, e.value) else {
                     continue;
                 };
-                let path = format!("{}[{}]", cx.path(object, list), e.key);
                 let span = cx.tree.span(e.value);
+                let key = &e.key;
                 match parsed {
                     // Parse errors in schema-typed quantities are reported by the schema layer
                     // under this rule's code; the Calyptia schema types them as plain strings.
                     Err(err) if object.dialect == Dialect::Calyptia => {
-                        cx.report(object, span, quantity_message(&path, &text, err));
+                        cx.report_at(object, list, span, |path| {
+                            quantity_message(&format!("{path}[{key}]"), &text, err)
+                        });
                     }
                     Ok(q) if q.is_negative() => {
-                        cx.report(
-                            object,
-                            span,
-                            format!("{path}: Invalid value: \"{text}\": must be greater than or equal to 0"),
-                        );
+                        cx.report_at(object, list, span, |path| {
+                            format!("{path}[{key}]: Invalid value: \"{text}\": must be greater than or equal to 0")
+                        });
                     }
                     _ => {}
                 }
@@ -129,34 +129,33 @@ fn check_requests_vs_limits(cx: &mut Context) {
             };
             let requests = cx.tree.get(resources, "requests");
             let limits = cx.tree.get(resources, "limits");
-            let path = format!("{}.requests", cx.path(object, resources));
             for e in requests.and_then(|r| cx.tree.entries(r)).unwrap_or(&[]) {
-                let Some((text, Ok(request))) = quantity_of(cx.tree, e.value) else {
+                let Some((_, Ok(request))) = quantity_of(cx.tree, e.value) else {
                     continue;
                 };
-                let limit = limits.and_then(|l| cx.tree.get(l, &e.key));
-                let non_overcommittable = e.key.starts_with("hugepages-")
-                    || (e.key.contains('/') && !e.key.starts_with("kubernetes.io/"));
+                let key = &e.key;
+                let non_overcommittable = key.starts_with("hugepages-")
+                    || (key.contains('/') && !key.starts_with("kubernetes.io/"));
                 let span = cx.tree.span(e.value);
-                match limit.and_then(|l| quantity_of(cx.tree, l)) {
-                    Some((limit_text, Ok(limit))) => {
-                        let _ = limit_text;
-                        if non_overcommittable && request != limit {
-                            cx.report(object, span, format!("{path}: Invalid value: \"{request}\": must be equal to {} limit of {limit}", e.key));
-                        } else if request > limit {
-                            let limit_span = cx_span(cx, limits, &e.key);
-                            cx.report(
-                                object,
-                                span,
-                                format!("{path}: Invalid value: \"{request}\": must be less than or equal to {} limit of {limit}", e.key),
-                            )
-                            .add_related(limit_span, "the limit");
-                        }
+                let limit_node = limits.and_then(|l| cx.tree.get(l, key));
+                match limit_node.and_then(|l| quantity_of(cx.tree, l)) {
+                    Some((_, Ok(limit))) if non_overcommittable && request != limit => {
+                        cx.report_at(object, resources, span, |path| {
+                            format!("{path}.requests: Invalid value: \"{request}\": must be equal to {key} limit of {limit}")
+                        });
+                    }
+                    Some((_, Ok(limit))) if request > limit => {
+                        let limit_span =
+                            limit_node.map_or_else(Default::default, |l| cx.tree.span(l));
+                        cx.report_at(object, resources, span, |path| {
+                            format!("{path}.requests: Invalid value: \"{request}\": must be less than or equal to {key} limit of {limit}")
+                        })
+                        .add_related(limit_span, "the limit");
                     }
                     None if non_overcommittable && !cx.may_be_truncated(resources) => {
-                        let _ = text;
-                        let limits_path = format!("{}.limits", cx.path(object, resources));
-                        cx.report(object, span, format!("{limits_path}: Required value: Limit must be set for non overcommitable resources"));
+                        cx.report_at(object, resources, span, |path| {
+                            format!("{path}.limits: Required value: Limit must be set for non overcommitable resources")
+                        });
                     }
                     _ => {}
                 }
@@ -165,16 +164,9 @@ fn check_requests_vs_limits(cx: &mut Context) {
     }
 }
 
-fn cx_span(cx: &Context, limits: Option<NodeId>, key: &str) -> crate::text::Span {
-    limits
-        .and_then(|l| cx.tree.get(l, key))
-        .map_or_else(crate::text::Span::default, |n| cx.tree.span(n))
-}
-
 /// HKube: compare the values the task-executor will set.
 fn check_hkube(cx: &mut Context, object: &Object, container: NodeId) {
     let effective = effective_resources(cx.tree, container, &cx.settings.hkube);
-    let path = format!("{}.resources.requests", cx.path(object, container));
     for (resource, request, limit) in [
         ("cpu", &effective.request_cpu, &effective.limit_cpu),
         ("memory", &effective.request_memory, &effective.limit_memory),
@@ -196,15 +188,13 @@ fn check_hkube(cx: &mut Context, object: &Object, container: NodeId) {
             .node
             .or(limit.node)
             .map_or_else(|| cx.tree.name_span(container), |n| cx.tree.span(n));
-        cx.report(
-            object,
-            span,
+        cx.report_at(object, container, span, |path| {
             format!(
-                "{path}: Invalid value: \"{}\": must be less than or equal to {resource} limit of {}",
+                "{path}.resources.requests: Invalid value: \"{}\": must be less than or equal to {resource} limit of {}",
                 describe(request),
                 describe(limit)
-            ),
-        );
+            )
+        });
     }
 }
 
