@@ -136,13 +136,7 @@ pub fn env_var_name(s: &str, relaxed: bool) -> Vec<String> {
             &["my.env-name", "MY_ENV.NAME", "MyEnvName1"],
         ));
     }
-    if s == "." {
-        errors.push("must not be '.'".into());
-    } else if s == ".." {
-        errors.push("must not be '..'".into());
-    } else if s.starts_with("..") {
-        errors.push("must not start with '..'".into());
-    }
+    errors.extend(dot_name_error(s));
     errors
 }
 
@@ -163,14 +157,21 @@ pub fn config_key(s: &str) -> Vec<String> {
             &["key.name", "KEY_NAME", "key-name"],
         ));
     }
-    if s == "." {
-        errors.push("must not be '.'".into());
-    } else if s == ".." {
-        errors.push("must not be '..'".into());
-    } else if s.starts_with("..") {
-        errors.push("must not start with '..'".into());
-    }
+    errors.extend(dot_name_error(s));
     errors
+}
+
+/// apimachinery's `hasChDirPrefix` checks shared by env names and config keys: `.`, `..`, `..x`.
+fn dot_name_error(s: &str) -> Option<String> {
+    if s == "." {
+        Some("must not be '.'".into())
+    } else if s == ".." {
+        Some("must not be '..'".into())
+    } else if s.starts_with("..") {
+        Some("must not start with '..'".into())
+    } else {
+        None
+    }
 }
 
 /// HTTP header names in `httpGet.httpHeaders`.
