@@ -156,15 +156,18 @@ struct FileConfig {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct KubernetesSection {
     version: Option<Spanned<String>>,
-    #[serde(default)]
+    #[serde(default, alias = "feature_gates")]
     feature_gates: BTreeMap<String, bool>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct HkubeSection {
+    #[serde(alias = "use_resource_limits")]
     use_resource_limits: Option<bool>,
+    #[serde(alias = "sidecar_cpu")]
     sidecar_cpu: Option<Spanned<f64>>,
+    #[serde(alias = "sidecar_memory")]
     sidecar_memory: Option<Spanned<String>>,
 }
 
@@ -339,6 +342,13 @@ mod tests {
         assert!(e.message.contains("unknown rule"));
         let e = apply_text("[rules]\nB601 = \"loud\"\n").unwrap_err();
         assert_eq!((e.line, e.column), (Some(2), Some(8)));
+    }
+
+    #[test]
+    fn snake_case_spellings_are_accepted() {
+        let s = apply_text("[hkube]\nuse_resource_limits = true\nsidecar_cpu = 0.25\n").unwrap();
+        assert!(s.hkube.use_resource_limits);
+        assert_eq!(s.hkube.sidecar_cpu, 0.25);
     }
 
     #[test]
