@@ -9,9 +9,6 @@ use crate::diagnostic::{Dialect, Severity};
 use crate::rules::registry;
 use crate::text::{LineIndex, Span};
 
-/// Where rule docs live (a finding's `codeDescription` / SARIF `helpUri`).
-pub const DOCS_URL: &str = "https://github.com/sidecar-lsp/sidecar-lsp/blob/main/docs/rules.md";
-
 /// Render a run in `format` (colour only for the human format, and only when asked).
 pub fn render(run: &LintRun, format: OutputFormat, color: bool) -> String {
     match format {
@@ -277,7 +274,7 @@ fn sarif(run: &LintRun) -> String {
                         .text(m.why)
                         .build(),
                 )
-                .help_uri(format!("{DOCS_URL}#{}", registry::doc_anchor(m)))
+                .help_uri(registry::doc_url(m))
                 .default_configuration(
                     sarif::ReportingConfiguration::builder()
                         .level(serde_json::Value::from(sarif_level(m.severity)))
@@ -357,7 +354,7 @@ fn sarif(run: &LintRun) -> String {
     let driver = sarif::ToolComponent::builder()
         .name("sidecar-lsp")
         .version(env!("CARGO_PKG_VERSION"))
-        .information_uri(DOCS_URL)
+        .information_uri(registry::DOCS_URL)
         .rules(rules)
         .build();
     let run = sarif::Run::builder()

@@ -48,6 +48,14 @@ pub fn doc_markdown(meta: &RuleMeta) -> String {
     doc_with_heading(meta, &format!("# {} `{}`", meta.code, meta.name), "##")
 }
 
+/// Where the rules reference is published (a finding's LSP `codeDescription`, SARIF `helpUri`).
+pub const DOCS_URL: &str = "https://github.com/sidecar-lsp/sidecar-lsp/blob/main/docs/rules.md";
+
+/// The URL of one rule's doc.
+pub fn doc_url(meta: &RuleMeta) -> String {
+    format!("{DOCS_URL}#{}", doc_anchor(meta))
+}
+
 /// The anchor of a rule's section in `docs/rules.md`, e.g. `k101-container-name-invalid`.
 pub fn doc_anchor(meta: &RuleMeta) -> String {
     format!("{}-{}", meta.code.to_ascii_lowercase(), meta.name)
