@@ -3,8 +3,10 @@
 //! [`analyze`] is pure: text and settings in, plain data out. The LSP, `lint` and `render` all call
 //! it; none of them re-parses or re-implements a step.
 
+use std::collections::HashSet;
+
 use crate::config::{RuleLevel, Settings};
-use crate::diagnostic::{Diagnostic, Dialect};
+use crate::diagnostic::{Diagnostic, Dialect, Severity};
 use crate::dialect::{self, DetectedBy, DocumentInput, DocumentModel};
 use crate::directives::{self, Directives};
 use crate::model::{FileIndex, Object};
@@ -89,6 +91,7 @@ pub fn analyze(text: &str, path: Option<&str>, settings: &Settings) -> Analysis 
                 root,
                 document: index,
                 path,
+                format,
                 settings,
             };
             let modeline = directives.dialect_for(doc.span.start as usize, doc.span.end as usize);
@@ -235,7 +238,8 @@ fn finish(
             !directives.suppressed(d.code, line)
         });
     }
-    // A rule's precise finding wins over the schema's generic one at the same place.
+    // A rule's precise *error* at exactly the same place replaces the schema's generic one (both
+    // describe the same value); anything else, warnings included, leaves it alone.
     let generic = |code: &str| {
         matches!(
             code,
@@ -247,29 +251,12 @@ fn finish(
         )
     };
     if diagnostics.iter().any(|d| generic(d.code)) {
-        // Spans of precise findings, as (start, end) with empty spans widened to one byte.
-        let mut specific: Vec<(u32, u32)> = diagnostics
+        let precise: HashSet<Span> = diagnostics
             .iter()
-            .filter(|d| !generic(d.code))
-            .map(|d| (d.span.start, d.span.end.max(d.span.start + 1)))
+            .filter(|d| !generic(d.code) && d.severity == Severity::Error)
+            .map(|d| d.span)
             .collect();
-        specific.sort_unstable();
-        // The furthest end among spans starting at or before each index.
-        let mut reach = Vec::with_capacity(specific.len());
-        let mut furthest = 0;
-        for &(_, end) in &specific {
-            furthest = furthest.max(end);
-            reach.push(furthest);
-        }
-        diagnostics.retain(|d| {
-            if !generic(d.code) {
-                return true;
-            }
-            let (start, end) = (d.span.start, d.span.end.max(d.span.start + 1));
-            // Precise spans starting before `end`; one of them overlaps if it reaches past `start`.
-            let before_end = specific.partition_point(|&(s, _)| s < end);
-            before_end == 0 || reach[before_end - 1] <= start
-        });
+        diagnostics.retain(|d| !generic(d.code) || !precise.contains(&d.span));
     }
     // Every span on character boundaries, inside the text.
     for d in &mut diagnostics {
@@ -277,15 +264,10 @@ fn finish(
         let end = crate::text::floor_char_boundary(text, d.span.end as usize).max(start);
         d.span = Span::new(start, end);
     }
-    diagnostics.sort_by(|a, b| {
-        (a.span.start, a.span.end, a.code, &a.message).cmp(&(
-            b.span.start,
-            b.span.end,
-            b.code,
-            &b.message,
-        ))
-    });
-    diagnostics.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
+    // Stable: findings at one place keep the order their rule reported them in (the API's order).
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end, d.code));
+    let mut seen = HashSet::new();
+    diagnostics.retain(|d| seen.insert((d.span, d.code, d.message.clone())));
     diagnostics
 }
 
@@ -459,5 +441,93 @@ mod tests {
                     && text.is_char_boundary(d.span.end as usize)
             );
         }
+    }
+
+    /// A file, its text, the findings it must report (code, part of the message), and the codes
+    /// it must not report.
+    type Case<'a> = (&'a str, String, Vec<(&'a str, &'a str)>, Vec<&'a str>);
+
+    /// Cases found in review.
+    #[test]
+    fn review_regressions() {
+        let hk = |side_cars: &str| {
+            format!(
+                r#"{{"name": "algo", "algorithmImage": "hkube/algo:1.0", "sideCars": {side_cars}}}"#
+            )
+        };
+        let cases: Vec<Case> = vec![
+            // A warning at the same place must not hide a schema error.
+            ("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{image: nginx:1.27}]}\n".into(),
+             vec![("S103", "spec.containers[0].name: Required value")], vec![]),
+            // An empty httpGet.path is defaulted to "/".
+            ("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: nginx:1.27\n    livenessProbe: {httpGet: {path: \"\", port: 80}}\n".into(),
+             vec![], vec!["K111"]),
+            // HKube does not check environments values; Kubernetes checks the valueFrom.
+            ("a.json", hk(r#"[{"container": {"name": "c", "image": "r:1"}, "environments": {"F": {"foo": 1}, "N": 5}}]"#),
+             vec![("K120", "environments.F")], vec!["H302"]),
+            ("a.json", hk(r#"[{"container": {"name": "c", "image": "r:1"}, "environments": {"J": [1, 2]}}]"#),
+             vec![("K120", "HKube turns an array")], vec!["H302"]),
+            // One ajv message for a non-object container.
+            ("a.json", hk(r#"[{"container": "redis"}]"#), vec![("H302", "container should be object")], vec![]),
+            // ajv's uniqueItems indices.
+            ("a.json", hk(r#"[{"container": {"name": "c", "image": "r:1"}}, {"container": {"name": "c", "image": "r:1"}}]"#),
+             vec![("H302", "items ## 0 and 1 are identical")], vec!["H301"]),
+            // ajv coerces names and images to strings.
+            ("a.json", hk(r#"[{"container": {"name": 123, "image": true}}, {"container": {"name": "123", "image": "r:2"}}]"#),
+             vec![("H301", "must be unique")], vec!["S102", "H302"]),
+            // An empty or null algorithm name.
+            ("a.json", r#"{"name": "", "algorithmImage": "x:1", "sideCars": []}"#.into(), vec![("H303", "")], vec![]),
+            ("a.json", r#"{"name": null, "algorithmImage": "x:1", "sideCars": []}"#.into(), vec![("H303", "")], vec![]),
+            // Hugepages and extended resources.
+            ("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: nginx:1.27\n    resources:\n      limits: {hugepages-2Mi: 3Mi, nvidia.com/gpu: 1.5}\n      requests: {hugepages-2Mi: 3Mi}\n".into(),
+             vec![("K121", "not positive integer multiple of hugepages-2Mi"), ("K121", "must be an integer"), ("K123", "HugePages require cpu or memory")], vec![]),
+            // hostNetwork: templates too, regular containers only.
+            ("ds.yaml", "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      hostNetwork: true\n      containers:\n      - name: a\n        image: nginx:1.27\n        ports: [{containerPort: 81, hostPort: 8081}]\n      initContainers:\n      - name: s\n        image: envoyproxy/envoy:v1.31.0\n        restartPolicy: Always\n        ports: [{containerPort: 90, hostPort: 9090}]\n".into(),
+             vec![("K105", "containers[0].ports[0].hostPort: Invalid value: 8081: must match")], vec![]),
+            // Bidirectional propagation needs privilege; subPathExpr shows its own value.
+            ("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: nginx:1.27\n    volumeMounts:\n    - {name: v, mountPath: /v, mountPropagation: Bidirectional, subPath: x, subPathExpr: $(POD)}\n  volumes: [{name: v, emptyDir: {}}]\n".into(),
+             vec![("K117", "Bidirectional mount propagation"), ("K117", "Invalid value: \"$(POD)\": subPathExpr and subPath")], vec![]),
+            // A YAML file with just name and image is not a Calyptia spec.
+            ("values.yaml", "name: s\nimage: nginx:1.27\n".into(), vec![], vec!["C501"]),
+            // Upper-case .JSON is only a warning.
+            ("PROXY.JSON", r#"{"name": "proxy", "image": "envoyproxy/envoy:v1.31.0"}"#.into(), vec![("C501", "not documented")], vec![]),
+            // KubeVela env items pass through; CUE list notation; non-mapping properties.
+            ("app.yaml", "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata: {name: a}\nspec:\n  components:\n  - name: c\n    type: worker\n    properties: {image: \"x:1\"}\n    traits:\n    - type: sidecar\n      properties: {name: s, image: \"y:1\", cmd: \"sleep 10\", env: [{name: B, extra: 1}]}\n    - type: sidecar\n      properties: \"x\"\n".into(),
+             vec![("V404", "[...string] (mismatched types string and list)"), ("V404", "mismatched types string and struct")], vec!["V406", "V401"]),
+            // List items that are not objects; a Pod without a spec.
+            ("list.yaml", "apiVersion: v1\nkind: List\nitems: [1, {}]\n".into(), vec![("S107", "List item"), ("S107", "missing `apiVersion` and `kind`")], vec![]),
+            ("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n".into(), vec![("K128", "spec.containers: Required value")], vec![]),
+            // ReplicationController selectors; image whitespace in a template.
+            ("rc.yaml", "apiVersion: v1\nkind: ReplicationController\nmetadata: {name: r}\nspec:\n  selector: {app: rc}\n  template:\n    metadata: {labels: {app: other}}\n    spec:\n      containers: [{name: a, image: \"nginx:1.27 \"}]\n".into(),
+             vec![("K132", "selector does not match template labels"), ("K104", "every Pod created from it is rejected")], vec![]),
+            // A trait parameter file chosen by $schema.
+            ("trait.json", r#"{"$schema": "https://x/kubevela-sidecar-trait.json", "name": "Bad_Name", "image": "y:1", "livenessProbe": {"grpc": {}}}"#.into(),
+             vec![("K101", "Bad_Name"), ("V403", "field grpc not allowed")], vec!["V406"]),
+            // .nan is a float (go-yaml), not a string.
+            ("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: nginx:1.27\n    env: [{name: X, value: .NaN}]\n".into(),
+             vec![("S102", "must be a string, not a number")], vec![]),
+        ];
+        let mut failures = Vec::new();
+        for (file, text, expected, forbidden) in &cases {
+            let a = run(text, file);
+            let found: Vec<(&str, &str)> = a
+                .diagnostics
+                .iter()
+                .map(|d| (d.code, d.message.as_str()))
+                .collect();
+            for (code, part) in expected {
+                if !found.iter().any(|(c, m)| c == code && m.contains(part)) {
+                    failures.push(format!(
+                        "{file}: expected {code} containing {part:?}, got {found:#?}"
+                    ));
+                }
+            }
+            for code in forbidden {
+                if found.iter().any(|(c, _)| c == code) {
+                    failures.push(format!("{file}: must not report {code}, got {found:#?}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     }
 }

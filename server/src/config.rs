@@ -273,13 +273,16 @@ pub fn apply(path: &Path, text: &str, settings: &mut Settings) -> Result<(), Con
             settings.hkube.use_resource_limits = v;
         }
         if let Some(cpu) = hkube.sidecar_cpu {
-            if cpu.get_ref().is_nan() || *cpu.get_ref() <= 0.0 {
+            if cpu.get_ref().is_nan() || *cpu.get_ref() < 0.0 {
                 return Err(error_at(
                     Some(cpu.span()),
-                    "sidecar-cpu must be a positive number of cores".into(),
+                    "sidecar-cpu must be a number of cores (0 means HKube's default, 0.1)".into(),
                 ));
             }
-            settings.hkube.sidecar_cpu = *cpu.get_ref();
+            // As in the task-executor, 0 falls back to the default.
+            if *cpu.get_ref() > 0.0 {
+                settings.hkube.sidecar_cpu = *cpu.get_ref();
+            }
         }
         if let Some(memory) = hkube.sidecar_memory {
             if crate::k8s::quantity::Quantity::parse(memory.get_ref()).is_err() {

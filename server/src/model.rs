@@ -308,7 +308,8 @@ impl Container {
         }
         if let Some(entries) = self.env_map.and_then(|m| tree.entries(m)) {
             for e in entries {
-                let is_object = matches!(tree.value(e.value), Value::Object(_));
+                // JavaScript's `typeof` is "object" for arrays too: both become `valueFrom`.
+                let is_object = matches!(tree.value(e.value), Value::Object(_) | Value::Array(_));
                 vars.push(EnvVar {
                     name: Some(e.key.to_string()),
                     name_span: e.key_span,

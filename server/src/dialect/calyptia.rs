@@ -11,7 +11,7 @@ use crate::model::{
     Workload,
 };
 use crate::schema::SchemaId;
-use crate::syntax::{NodeId, Tree};
+use crate::syntax::{Format, NodeId, Tree};
 
 /// The fields of the REST `CreateSidecar` schema (calyptia.md §3.2).
 pub const FIELDS: &[&str] = &[
@@ -31,17 +31,19 @@ pub const FIELDS: &[&str] = &[
     "lifecycle",
 ];
 
-/// Whether the document is a Calyptia sidecar spec: a file named `*.sidecar.json`, or a top-level
-/// object with string `name` and `image`, no `apiVersion`/`kind`, and only sidecar spec fields
-/// (or near-misses of them: a typo must not make the file unrecognised).
-pub fn detect(tree: &Tree, root: NodeId, path: Option<&str>) -> bool {
+/// Whether the document is a Calyptia sidecar spec: a file named `*.sidecar.json`, or a JSON
+/// top-level object with string `name` and `image`, no `apiVersion`/`kind`, and only sidecar
+/// spec fields (or near-misses of them: a typo must not make the file unrecognised). Specs are
+/// JSON by definition, so YAML is recognised only when a setting or modeline says so.
+pub fn detect(tree: &Tree, root: NodeId, path: Option<&str>, format: Format) -> bool {
     let Some(entries) = tree.entries(root) else {
         return false;
     };
     if path.is_some_and(|p| p.to_ascii_lowercase().ends_with(".sidecar.json")) {
         return true;
     }
-    tree.get_str(root, "name").is_some()
+    format == Format::Json
+        && tree.get_str(root, "name").is_some()
         && tree.get_str(root, "image").is_some()
         && entries.iter().all(|e| {
             FIELDS.contains(&&*e.key)

@@ -61,6 +61,16 @@ pub fn build(input: &DocumentInput) -> DocumentModel {
             for &item in items {
                 if tree.entries(item).is_some() {
                     object(input, item, &mut model);
+                } else {
+                    model.diagnostics.push(
+                        Diagnostic::new(
+                            codes::MISSING_API_VERSION_OR_KIND,
+                            Severity::Error,
+                            tree.span(item),
+                            "a List item must be a Kubernetes object with `apiVersion` and `kind`",
+                        )
+                        .dialect(Dialect::Kubernetes, input.document),
+                    );
                 }
             }
         }
@@ -107,6 +117,14 @@ fn object(input: &DocumentInput, root: NodeId, model: &mut DocumentModel) {
                 format!(
                     "missing `apiVersion`: Kubernetes cannot tell which API this object belongs to{hint}"
                 ),
+            ));
+        }
+        (None, None) => {
+            diag(Diagnostic::new(
+                codes::MISSING_API_VERSION_OR_KIND,
+                Severity::Error,
+                anchor,
+                "missing `apiVersion` and `kind`: Kubernetes cannot tell what this object is",
             ));
         }
         (Some(_), None) => {
@@ -176,6 +194,11 @@ fn object(input: &DocumentInput, root: NodeId, model: &mut DocumentModel) {
         }
     }
 
+    if let Some(k) = kind.as_deref()
+        && let Some(missing) = missing_pod_spec(tree, root, k)
+    {
+        diag(missing);
+    }
     let workloads = kind
         .as_deref()
         .and_then(|k| pod_spec_of(tree, root, k))
@@ -191,9 +214,9 @@ fn object(input: &DocumentInput, root: NodeId, model: &mut DocumentModel) {
     });
 }
 
-/// Where a kind keeps its pod spec.
-fn pod_spec_of(tree: &Tree, root: NodeId, kind: &str) -> Option<(NodeId, PodOwner)> {
-    let (path, owner): (&[&str], PodOwner) = match kind {
+/// Where a kind keeps its pod spec, and what owns the pod.
+fn pod_spec_path(kind: &str) -> Option<(&'static [&'static str], PodOwner)> {
+    Some(match kind {
         "Pod" => (&["spec"], PodOwner::Pod),
         "PodTemplate" => (&["template", "spec"], PodOwner::PodTemplate),
         "Deployment" | "ReplicaSet" | "ReplicationController" | "StatefulSet" | "DaemonSet" => {
@@ -205,10 +228,40 @@ fn pod_spec_of(tree: &Tree, root: NodeId, kind: &str) -> Option<(NodeId, PodOwne
             PodOwner::Batch,
         ),
         _ => return None,
-    };
+    })
+}
+
+/// Where a kind keeps its pod spec.
+fn pod_spec_of(tree: &Tree, root: NodeId, kind: &str) -> Option<(NodeId, PodOwner)> {
+    let (path, owner) = pod_spec_path(kind)?;
     let spec = tree.get_path(root, path)?;
     tree.entries(spec)?;
     Some((spec, owner))
+}
+
+/// A pod spec whose parent is there but which is itself missing: the pod has no containers.
+/// (A missing parent is the schema's `required` finding.)
+fn missing_pod_spec(tree: &Tree, root: NodeId, kind: &str) -> Option<Diagnostic> {
+    let (path, _) = pod_spec_path(kind)?;
+    let (last, parents) = path.split_last()?;
+    let parent = tree.get_path(root, parents)?;
+    if tree.entries(parent).is_none()
+        || tree.get(parent, last).is_some()
+        || tree.is_incomplete(parent)
+    {
+        return None;
+    }
+    let span = tree.key_span(parent).unwrap_or_else(|| {
+        tree.entries(parent)
+            .and_then(|e| e.first())
+            .map_or_else(|| tree.span(parent), |e| e.key_span)
+    });
+    Some(Diagnostic::new(
+        codes::POD_WITHOUT_CONTAINER,
+        Severity::Error,
+        span,
+        format!("{}.containers: Required value", path.join(".")),
+    ))
 }
 
 /// Model the pod of a Kubernetes workload.

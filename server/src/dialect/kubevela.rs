@@ -60,6 +60,11 @@ pub fn build(input: &DocumentInput) -> DocumentModel {
     let tree = input.tree;
     let root = input.root;
     let mut model = DocumentModel::default();
+    if !detect(tree, root) {
+        // Not an Application: a file of trait parameters (chosen by `$schema` or a setting).
+        standalone_trait(input, &mut model);
+        return model;
+    }
     let mut workloads = Vec::new();
     let components = tree
         .get_path(root, &["spec", "components"])
@@ -79,6 +84,48 @@ pub fn build(input: &DocumentInput) -> DocumentModel {
         workloads,
     });
     model
+}
+
+/// A document holding one sidecar trait's `properties`: checked as a sidecar whose component we
+/// cannot see (so its volumes are not known).
+fn standalone_trait(input: &DocumentInput, model: &mut DocumentModel) {
+    let (tree, root) = (input.tree, input.root);
+    if tree.entries(root).is_none() {
+        return;
+    }
+    model.schema_targets.push(SchemaTarget {
+        node: root,
+        object_root: root,
+        schema: SchemaId::KubevelaTrait,
+    });
+    model.objects.push(Object {
+        document: input.document,
+        root,
+        dialect: Dialect::Kubevela,
+        api_version: None,
+        kind: None,
+        workloads: vec![Workload {
+            name: None,
+            owner: PodOwner::VelaComponent,
+            pod_spec: None,
+            anchor: root,
+            containers: vec![Container {
+                role: Role::Sidecar,
+                list: ContainerList::Containers,
+                name: tree.get_str(root, "name").map(str::to_string),
+                node: Some(root),
+                platform: None,
+                keys: FieldKeys::KUBEVELA,
+                extra_mounts: Vec::new(),
+                env_map: None,
+            }],
+            volumes: Vec::new(),
+            volumes_complete: false,
+            restart_policy: None,
+            termination_grace_period: 30,
+            host_network: false,
+        }],
+    });
 }
 
 /// The sidecar traits of a component.
@@ -194,16 +241,33 @@ fn component_workload(
                 });
             }
             None => {
-                let span = tree.get(t, "type").map_or(tree.span(t), |n| tree.span(n));
-                model.diagnostics.push(
-                    Diagnostic::new(
+                let diagnostic = match tree.get(t, "properties") {
+                    // Present but not a mapping: CUE cannot unify it with the parameter struct.
+                    Some(props) if !tree.is_null(props) => Diagnostic::new(
+                        codes::VELA_TYPE_MISMATCH,
+                        Severity::Error,
+                        tree.span(props),
+                        format!(
+                            "parameter: conflicting values {} and {{...}} (mismatched types {} and struct)",
+                            crate::schema::instance::to_json(tree, props),
+                            match tree.type_name(props) {
+                                "array" => "list",
+                                "integer" => "int",
+                                "boolean" => "bool",
+                                other => other,
+                            }
+                        ),
+                    ),
+                    _ => Diagnostic::new(
                         codes::VELA_NAME_REQUIRED,
                         Severity::Error,
-                        span,
+                        tree.get(t, "type").map_or(tree.span(t), |n| tree.span(n)),
                         "this sidecar trait has no `properties`: `name` and `image` are required",
-                    )
-                    .dialect(Dialect::Kubevela, input.document),
-                );
+                    ),
+                };
+                model
+                    .diagnostics
+                    .push(diagnostic.dialect(Dialect::Kubevela, input.document));
             }
         }
     }

@@ -26,6 +26,8 @@ pub struct DocumentInput<'a> {
     pub document: usize,
     /// The file's path, if known (for name-based rules such as Calyptia's `.json`).
     pub path: Option<&'a str>,
+    /// The source format.
+    pub format: crate::syntax::Format,
     /// The analysis settings.
     pub settings: &'a Settings,
 }
@@ -89,7 +91,7 @@ pub fn detect(
         Some(Dialect::Kubernetes)
     } else if hkube::detect(tree, root) {
         Some(Dialect::Hkube)
-    } else if calyptia::detect(tree, root, input.path) {
+    } else if calyptia::detect(tree, root, input.path, input.format) {
         Some(Dialect::Calyptia)
     } else {
         None

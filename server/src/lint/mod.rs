@@ -312,11 +312,16 @@ fn decode(shown: &str, bytes: Vec<u8>) -> Result<String, RunError> {
             message: "a binary file (it contains NUL bytes), not YAML or JSON".into(),
         });
     }
-    String::from_utf8(bytes).map_err(|e| RunError {
+    let text = String::from_utf8(bytes).map_err(|e| RunError {
         subject: shown.to_string(),
         message: format!(
             "not valid UTF-8 (first bad byte at offset {})",
             e.utf8_error().valid_up_to()
         ),
+    })?;
+    // A byte-order mark is not part of the text: columns on the first line start after it.
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
     })
 }

@@ -13,12 +13,12 @@ pub static EXTENSION: Rule = Rule {
         dialects: CALYPTIA,
         summary: "A sidecar spec file whose name does not end in `.json`.",
         why: "`calyptia create sidecar --spec FILE` and `update sidecar` require a `.json` \
-              extension. Whether `.JSON` is accepted is not documented; we ask for `.json`.",
+              extension. Whether `.JSON` is accepted is not documented: that gets a warning.",
         mirrors: "Chronosphere docs, Pipeline sidecars: \"must include a `.json` file extension\" \
                   (calyptia.md §4.1).",
         example: Some(Example {
-            file: "proxy.yaml",
-            bad: "name: proxy\nimage: envoyproxy/envoy:v1.31.0\n",
+            file: "proxy",
+            bad: r#"{"name": "proxy", "image": "envoyproxy/envoy:v1.31.0"}"#,
             good: r#"{"name": "proxy", "image": "envoyproxy/envoy:v1.31.0"}"#,
             config: "",
             good_file: "proxy.json",
@@ -32,20 +32,30 @@ fn check_extension(cx: &mut Context) {
     if path.ends_with(".json") {
         return;
     }
+    let uppercase = path.to_ascii_lowercase().ends_with(".json");
+    let file = std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |f| f.to_string_lossy().into_owned());
     for object in cx.objects() {
         let span = cx
             .tree
             .entries(object.root)
             .and_then(|e| e.first())
             .map_or_else(|| cx.tree.span(object.root), |e| e.key_span);
-        let file = std::path::Path::new(path)
-            .file_name()
-            .map_or_else(|| path.to_string(), |f| f.to_string_lossy().into_owned());
-        cx.report(
-            object,
-            span,
-            format!("`calyptia create sidecar --spec` needs a file ending in .json; \"{file}\" is not accepted"),
-        );
+        if uppercase {
+            cx.report_with(
+                object,
+                Severity::Warning,
+                span,
+                format!("the Calyptia CLI documents a `.json` extension; whether it accepts \"{file}\" is not documented: rename it to end in .json"),
+            );
+        } else {
+            cx.report(
+                object,
+                span,
+                format!("`calyptia create sidecar --spec` needs a file ending in .json; \"{file}\" is not accepted"),
+            );
+        }
     }
 }
 

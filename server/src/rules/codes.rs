@@ -87,6 +87,10 @@ pub const METADATA_NAME_INVALID: &str = "K130";
 pub const VOLUME_NAME_INVALID: &str = "K131";
 /// A workload selector that does not select its own pod template.
 pub const SELECTOR_MISMATCH: &str = "K132";
+/// An ephemeral container with forbidden fields or an unknown target.
+pub const EPHEMERAL_CONTAINER_INVALID: &str = "K133";
+/// A field the chosen Kubernetes version does not have yet.
+pub const FIELD_NEEDS_NEWER_KUBERNETES: &str = "K134";
 
 // Pod-level sidecar rules.
 /// Two containers of one pod on the same port and protocol.
@@ -115,6 +119,8 @@ pub const HKUBE_RESOURCE_DROPPED: &str = "H306";
 pub const HKUBE_CPU_LIMIT_LOST: &str = "H307";
 /// A container field Kubernetes does not know (dropped when HKube creates the Job).
 pub const HKUBE_UNKNOWN_CONTAINER_FIELD: &str = "H308";
+/// A sidecar memory request without a unit.
+pub const HKUBE_MEMORY_UNIT: &str = "H309";
 
 // KubeVela.
 /// A sidecar trait without `name`.

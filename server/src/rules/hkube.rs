@@ -43,15 +43,22 @@ fn check_names(cx: &mut Context) {
         else {
             continue;
         };
-        let mut seen: HashMap<&str, (NodeId, NodeId)> = HashMap::new();
+        let mut seen: HashMap<String, (NodeId, NodeId)> = HashMap::new();
         for &element in items {
             let Some(name_node) = cx.tree.get_path(element, &["container", "name"]) else {
                 continue;
             };
-            let Some(name) = cx.tree.str(name_node).filter(|n| !n.is_empty()) else {
-                continue;
+            // ajv coerces a number or boolean name to a string before the uniqueness check.
+            let name = match cx.tree.value(name_node) {
+                Value::String(s) => s.to_string(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => continue,
             };
-            match seen.get(name) {
+            if name.is_empty() {
+                continue;
+            }
+            match seen.get(&name) {
                 Some(&(first_element, first_name)) => {
                     if same_value(cx.tree, first_element, element) {
                         continue; // reported as duplicate items (H302)
@@ -134,8 +141,8 @@ pub static ALGORITHM_NAME: Rule = Rule {
         dialects: HKUBE,
         summary: "An algorithm spec without `name`.",
         why: "The api-server rejects it before anything else: `algorithm should have required \
-              property \"name\"`. Snippets copied from the docs (`{\"sideCars\": […]}`) need the \
-              rest of the algorithm around them.",
+              property \"name\"` — for a missing, empty or null name alike. Snippets copied from \
+              the docs (`{\"sideCars\": […]}`) need the rest of the algorithm around them.",
         mirrors: "HKube api-server `applyAlgorithm` (hkube.md §1.1; repo test in `algorithms-store.js`).",
         example: Some(Example {
             file: "algorithm.json",
@@ -145,8 +152,30 @@ pub static ALGORITHM_NAME: Rule = Rule {
             good_file: "",
         }),
     },
-    check: None,
+    check: Some(check_algorithm_name),
 };
+
+/// A present but empty or null `name` (a missing one is reported by the schema).
+fn check_algorithm_name(cx: &mut Context) {
+    for object in cx.objects() {
+        let Some(name) = cx.tree.get(object.root, "name") else {
+            continue;
+        };
+        let empty = match cx.tree.value(name) {
+            Value::Null | Value::Missing => true,
+            Value::String(s) => s.is_empty(),
+            _ => false,
+        };
+        if empty {
+            let span = cx.tree.name_span(name);
+            cx.report(
+                object,
+                span,
+                "algorithm should have required property \"name\"",
+            );
+        }
+    }
+}
 
 /// H304.
 pub static SIDECAR_WITHOUT_CONTAINER: Rule = Rule {
@@ -374,6 +403,59 @@ pub static UNKNOWN_CONTAINER_FIELD: Rule = Rule {
     check: None,
 };
 
+/// H309.
+pub static MEMORY_UNIT: Rule = Rule {
+    meta: RuleMeta {
+        code: codes::HKUBE_MEMORY_UNIT,
+        name: "hkube-memory-unit",
+        origin: Origin::Hkube,
+        severity: Severity::Error,
+        dialects: HKUBE,
+        summary: "A sidecar memory request without a unit, which HKube's task-executor cannot convert.",
+        why: "To compute a sidecar's default limits the task-executor converts `requests.memory` to \
+              mebibytes (`getMemoryInMi`), which needs a unit: `256` (a number of bytes to \
+              Kubernetes) makes it throw `memory unit must be one of …`, and the Job is never \
+              created. Write `256Mi`.",
+        mirrors: "HKube task-executor `createContainerResource` → `@hkube/units-converter` \
+                  `getMemoryInMi` (hkube.md §2.6 item 7).",
+        example: Some(Example {
+            file: "algorithm.json",
+            bad: r#"{"name": "algo", "algorithmImage": "hkube/algo:1.0", "sideCars": [{"container": {"name": "cache", "image": "redis:7.2", "resources": {"requests": {"cpu": 0.2, "memory": "256"}}}}]}"#,
+            good: r#"{"name": "algo", "algorithmImage": "hkube/algo:1.0", "sideCars": [{"container": {"name": "cache", "image": "redis:7.2", "resources": {"requests": {"cpu": 0.2, "memory": "256Mi"}}}}]}"#,
+            config: "",
+            good_file: "",
+        }),
+    },
+    check: Some(check_memory_unit),
+};
+
+fn check_memory_unit(cx: &mut Context) {
+    for (object, workload) in cx.workloads() {
+        for c in workload.containers.iter().filter(|c| c.platform.is_none()) {
+            let Some(memory) = c
+                .field(cx.tree, "resources")
+                .and_then(|r| cx.tree.get_path(r, &["requests", "memory"]))
+            else {
+                continue;
+            };
+            let text = match cx.tree.value(memory) {
+                Value::Number(n) => n.to_string(),
+                Value::String(s) => s.to_string(),
+                _ => continue,
+            };
+            let has_unit = text.trim_end().ends_with(|c: char| c.is_ascii_alphabetic());
+            if !has_unit && !text.trim().is_empty() {
+                let span = cx.tree.span(memory);
+                cx.report(
+                    object,
+                    span,
+                    format!("HKube's task-executor cannot convert memory \"{text}\" without a unit (memory unit must be one of …) and never creates the Job: write e.g. \"{text}Mi\""),
+                );
+            }
+        }
+    }
+}
+
 /// The HKube rules, in code order.
 pub static RULES: &[&Rule] = &[
     &SIDECAR_NAMES,
@@ -384,4 +466,5 @@ pub static RULES: &[&Rule] = &[
     &RESOURCE_DROPPED,
     &CPU_LIMIT_LOST,
     &UNKNOWN_CONTAINER_FIELD,
+    &MEMORY_UNIT,
 ];

@@ -170,7 +170,7 @@ pub static IGNORED_FIELD: Rule = Rule {
         dialects: KUBEVELA,
         summary: "A sidecar trait key that KubeVela silently drops.",
         why: "The trait's parameters are an open CUE struct: unknown keys are accepted and \
-              ignored. The sidecar trait is not a container: it has `cmd` (not `command`), \
+              ignored, and `volumes` items keep only `name` and `path`. The sidecar trait is not a container: it has `cmd` (not `command`), \
               `volumes` of `{name, path}` (not `volumeMounts`), and no `ports`, `resources`, \
               `imagePullPolicy`, `securityContext`, `lifecycle`, `envFrom`, `workingDir` or \
               `startupProbe`. The message says what to use instead.",
@@ -191,7 +191,7 @@ fn check_ignored(cx: &mut Context) {
         for c in workload.containers.iter().filter(|c| c.platform.is_none()) {
             let Some(props) = c.node else { continue };
             for e in cx.tree.entries(props).unwrap_or(&[]) {
-                if !KNOWN_PROPERTIES.contains(&&*e.key) {
+                if !KNOWN_PROPERTIES.contains(&&*e.key) && &*e.key != "$schema" {
                     let a = advice(&e.key);
                     cx.report(
                         object,
@@ -201,33 +201,26 @@ fn check_ignored(cx: &mut Context) {
                     .add_tag(Tag::Unnecessary);
                 }
             }
-            for (list, known) in [
-                ("env", &["name", "value", "valueFrom"][..]),
-                ("volumes", &["name", "path"][..]),
-            ] {
-                for &item in cx
-                    .tree
-                    .get(props, list)
-                    .and_then(|l| cx.tree.items(l))
-                    .unwrap_or(&[])
-                {
-                    for e in cx.tree.entries(item).unwrap_or(&[]) {
-                        if !known.contains(&&*e.key) {
-                            let a = if list == "volumes" {
-                                advice(&e.key)
-                            } else {
-                                "KubeVela drops unknown keys silently"
-                            };
-                            cx.report(
-                                object,
-                                e.key_span,
-                                format!(
-                                    "the sidecar trait ignores `{}` in `{list}` items: {a}",
-                                    e.key
-                                ),
-                            )
-                            .add_tag(Tag::Unnecessary);
-                        }
+            // Trait volumes become `{name, mountPath}` mounts: other keys are dropped. (Env
+            // items are copied to the container unchanged, so their extra keys are not dropped.)
+            for &item in cx
+                .tree
+                .get(props, "volumes")
+                .and_then(|l| cx.tree.items(l))
+                .unwrap_or(&[])
+            {
+                for e in cx.tree.entries(item).unwrap_or(&[]) {
+                    if !matches!(&*e.key, "name" | "path") {
+                        let a = advice(&e.key);
+                        cx.report(
+                            object,
+                            e.key_span,
+                            format!(
+                                "the sidecar trait ignores `{}` in `volumes` items: {a}",
+                                e.key
+                            ),
+                        )
+                        .add_tag(Tag::Unnecessary);
                     }
                 }
             }

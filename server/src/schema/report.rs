@@ -237,6 +237,22 @@ fn other(cx: &ReportContext, e: &SchemaError) -> Option<Diagnostic> {
     let path = api_path(cx, e);
     let segments = local_segments(e);
     let value_span = tree.span(e.node);
+    if cx.dialect == Dialect::Hkube {
+        // ajv (`coerceTypes: true`) turns numbers and booleans into strings where HKube's schema
+        // wants a string, so they are accepted there.
+        if matches!(e.kind, SchemaErrorKind::Type(_))
+            && hkube_coerced(segments)
+            && is_scalar(tree, e.node)
+        {
+            return None;
+        }
+        // `environments` values are not checked by HKube (hkube.md §1.2); what Kubernetes makes
+        // of them is checked on the rendered env (K120).
+        if matches!(segments, [Segment::Key(s), Segment::Index(_), Segment::Key(env), Segment::Key(_), ..] if s == "sideCars" && env == "environments")
+        {
+            return None;
+        }
+    }
     match (&e.kind, cx.dialect) {
         // Absence is not reported where a syntax error may have swallowed the key.
         (SchemaErrorKind::Required(_), _) if tree.is_incomplete(e.node) => None,
@@ -260,22 +276,25 @@ fn other(cx: &ReportContext, e: &SchemaError) -> Option<Diagnostic> {
                     )
             }) =>
         {
-            if matches!(kind, SchemaErrorKind::Type(_))
-                && hkube_coerced(segments)
-                && is_scalar(tree, e.node)
-            {
-                return None; // ajv coerces it to a string
-            }
             let message = match kind {
                 SchemaErrorKind::Required(prop) => format!(
                     "{} should have required property '{prop}'",
                     ajv_path(segments)
                 ),
                 SchemaErrorKind::Type(types) => {
+                    // HKube's own schema types `container` as a plain object (not nullable); the
+                    // Kubernetes Container it references says `[object, null]`: one message.
+                    let plain_container =
+                        matches!(segments.last(), Some(Segment::Key(k)) if k == "container");
+                    let types: Vec<&str> = types
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|t| !(plain_container && *t == "null"))
+                        .collect();
                     format!("{} should be {}", ajv_path(segments), types.join(","))
                 }
                 SchemaErrorKind::UniqueItems => {
-                    let (i, j) = duplicate_items(tree, e.node).unwrap_or((0, 1));
+                    let (j, i) = duplicate_items(tree, e.node).unwrap_or((0, 1));
                     format!(
                         "{} should NOT have duplicate items (items ## {j} and {i} are identical)",
                         ajv_path(segments)
@@ -337,7 +356,17 @@ fn other(cx: &ReportContext, e: &SchemaError) -> Option<Diagnostic> {
         }
         (SchemaErrorKind::Type(types), Dialect::Kubevela) => {
             let found = cue_type(tree, e.node);
+            let item_type = cue_list_item_type(cx.schema, &e.keyword);
             let expected = types
+                .iter()
+                .filter(|t| *t != "null")
+                .map(|t| match (t.as_str(), item_type) {
+                    ("array", Some(item)) => format!("[...{item}]"),
+                    _ => cue_type_name(t).to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(" | ");
+            let kinds = types
                 .iter()
                 .filter(|t| *t != "null")
                 .map(|t| cue_type_name(t))
@@ -348,7 +377,7 @@ fn other(cx: &ReportContext, e: &SchemaError) -> Option<Diagnostic> {
                 codes::VELA_TYPE_MISMATCH,
                 value_span,
                 format!(
-                    "{}: conflicting values {shown} and {expected} (mismatched types {found} and {expected}){}",
+                    "{}: conflicting values {shown} and {expected} (mismatched types {found} and {kinds}){}",
                     cue_path(segments),
                     yaml_hint(cx, e.node)
                 ),
@@ -478,17 +507,16 @@ fn is_probe_port(segments: &[Segment]) -> bool {
     )
 }
 
-/// The first pair of identical items of an array.
+/// The pair of identical items ajv 6 reports: it scans `i` down from the end and, for each, `j`
+/// down from `i - 1`, and stops at the first match.
 fn duplicate_items(tree: &Tree, array: NodeId) -> Option<(usize, usize)> {
     let items = tree.items(array)?;
-    for j in 1..items.len() {
-        for i in 0..j {
-            if crate::rules::same_value(tree, items[i], items[j]) {
-                return Some((i, j));
-            }
-        }
-    }
-    None
+    (1..items.len()).rev().find_map(|i| {
+        (0..i)
+            .rev()
+            .find(|&j| crate::rules::same_value(tree, items[i], items[j]))
+            .map(|j| (j, i))
+    })
 }
 
 fn describe(kind: &SchemaErrorKind) -> String {
@@ -520,6 +548,21 @@ fn cue_type_name(json: &str) -> &'static str {
         "object" => "struct",
         _ => "null",
     }
+}
+
+/// For a list-typed parameter, the CUE name of its item type (`[...string]`).
+fn cue_list_item_type(schema: &SchemaId, keyword: &str) -> Option<&'static str> {
+    let pointer = keyword.strip_suffix("/type")?;
+    let items = dialect_document(schema).pointer(pointer)?.get("items")?;
+    let item_type = match items.get("type")? {
+        JsonValue::String(t) => t.as_str(),
+        JsonValue::Array(ts) => ts
+            .iter()
+            .filter_map(JsonValue::as_str)
+            .find(|t| *t != "null")?,
+        _ => return None,
+    };
+    Some(cue_type_name(item_type))
 }
 
 fn cue_type(tree: &Tree, node: NodeId) -> &'static str {

@@ -24,12 +24,13 @@ pub fn resolve_plain_scalar(s: &str) -> Value {
     if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
         return Value::String(s.into());
     }
+    // Floats JSON cannot hold (the API machinery then fails to convert the document).
     match s {
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
-        | ".nan" | ".NaN" | ".NAN" => {
-            // Not representable in JSON: the API machinery fails to convert it. Keep the text.
-            return Value::String(s.into());
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Number(Number::Float(f64::INFINITY));
         }
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Number(Number::Float(f64::NEG_INFINITY)),
+        ".nan" | ".NaN" | ".NAN" => return Value::Number(Number::Float(f64::NAN)),
         _ => {}
     }
     let plain: String = s.chars().filter(|&c| c != '_').collect();
@@ -186,7 +187,8 @@ mod tests {
         assert_eq!(show("100m"), "str:100m");
         assert_eq!(show("1.2.3"), "str:1.2.3");
         assert_eq!(show("-"), "str:-");
-        assert_eq!(show(".inf"), "str:.inf");
+        assert_eq!(show(".inf"), "float:inf");
+        assert_eq!(show(".NaN"), "float:NaN");
         assert_eq!(show("nginx:1.25"), "str:nginx:1.25");
     }
 }

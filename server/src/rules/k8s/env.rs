@@ -64,9 +64,18 @@ fn check_env_names(cx: &mut Context) {
                 }
                 let path = match var.node.and_then(|n| cx.tree.get(n, "name")) {
                     Some(n) => cx.path(object, n),
-                    None => c
-                        .env_map
-                        .map_or_else(String::new, |m| format!("{}.{name}", cx.path(object, m))),
+                    None => c.env_map.map_or_else(String::new, |m| {
+                        let map = cx.path(object, m);
+                        if name
+                            .chars()
+                            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+                            && !name.is_empty()
+                        {
+                            format!("{map}.{name}")
+                        } else {
+                            format!("{map}[\"{name}\"]")
+                        }
+                    }),
                 };
                 if name.is_empty() {
                     cx.report(object, var.name_span, required_value(&path));
@@ -183,6 +192,12 @@ fn check_value_from(cx: &mut Context) {
                     continue;
                 };
                 let Some(entries) = cx.tree.entries(value_from) else {
+                    if var.node.is_none() && cx.tree.items(value_from).is_some() {
+                        let span = cx.tree.span(value_from);
+                        cx.report_at(object, value_from, span, |path| {
+                            format!("{path}: HKube turns an array into `valueFrom`, which Kubernetes cannot decode (it expects an object with one source)")
+                        });
+                    }
                     continue;
                 };
                 let set: Vec<&crate::syntax::Entry> = entries

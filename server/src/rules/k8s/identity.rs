@@ -201,9 +201,10 @@ pub static IMAGE_WHITESPACE: Rule = Rule {
         origin: Origin::Kubernetes,
         severity: Severity::Error,
         dialects: KUBERNETES,
-        summary: "A Pod's container image with leading or trailing whitespace.",
-        why: "The API server rejects it on Pods (not on templates, whose controllers create the \
-              Pods — which are then rejected). Usually a stray space inside quotes.",
+        summary: "A container image with leading or trailing whitespace.",
+        why: "The API server rejects it on Pods. It does not check templates, so a Deployment \
+              or Job with such an image is accepted — but every Pod its controller then creates \
+              is rejected, so none runs. Usually a stray space inside quotes.",
         mirrors: "Kubernetes `validateContainerOnlyForPod` (kubernetes-rules.md §3).",
         example: Some(Example {
             file: "pod.yaml",
@@ -218,9 +219,6 @@ pub static IMAGE_WHITESPACE: Rule = Rule {
 
 fn check_image_whitespace(cx: &mut Context) {
     for (object, workload) in cx.workloads() {
-        if workload.owner != PodOwner::Pod {
-            continue;
-        }
         for c in &workload.containers {
             let Some(image) = c.field(cx.tree, "image") else {
                 continue;
@@ -231,10 +229,15 @@ fn check_image_whitespace(cx: &mut Context) {
             {
                 let path = cx.path(object, image);
                 let span = cx.tree.span(image);
+                let note = if workload.owner == PodOwner::Pod {
+                    ""
+                } else {
+                    " (accepted in the template, but every Pod created from it is rejected)"
+                };
                 cx.report(
                     object,
                     span,
-                    format!("{path}: Invalid value: \"{s}\": must not have leading or trailing whitespace"),
+                    format!("{path}: Invalid value: \"{s}\": must not have leading or trailing whitespace{note}"),
                 );
             }
         }

@@ -256,6 +256,57 @@ fn check_volumes(cx: &mut Context) {
     }
 }
 
+/// A ReplicationController's selector is a plain map; empty means "the template's labels".
+fn check_rc_selector(cx: &mut Context, object: &Object) {
+    let Some(spec) = cx.tree.get(object.root, "spec") else {
+        return;
+    };
+    let Some(selector) = cx
+        .tree
+        .get(spec, "selector")
+        .and_then(|s| cx.tree.entries(s))
+    else {
+        return;
+    };
+    if selector.is_empty() {
+        return;
+    }
+    let labels_node = cx.tree.get_path(spec, &["template", "metadata", "labels"]);
+    let labels = labels_node.and_then(|l| cx.tree.entries(l)).unwrap_or(&[]);
+    let matches = selector.iter().all(|s| {
+        cx.tree.str(s.value).is_some_and(|v| {
+            labels
+                .iter()
+                .any(|l| l.key == s.key && cx.tree.str(l.value) == Some(v))
+        })
+    });
+    if matches || labels.iter().chain(selector).any(|e| is_templated(&e.key)) {
+        return;
+    }
+    let span = labels_node.map_or_else(|| cx.tree.name_span(spec), |l| cx.tree.name_span(l));
+    let mut pairs: Vec<String> = labels
+        .iter()
+        .filter_map(|e| {
+            cx.tree
+                .str(e.value)
+                .map(|v| format!("\"{}\":\"{v}\"", e.key))
+        })
+        .collect();
+    pairs.sort();
+    let selector_span = cx
+        .tree
+        .name_span(cx.tree.get(spec, "selector").expect("has a selector"));
+    cx.report(
+        object,
+        span,
+        format!(
+            "spec.template.metadata.labels: Invalid value: map[string]string{{{}}}: selector does not match template labels",
+            pairs.join(", ")
+        ),
+    )
+    .add_related(selector_span, "the selector");
+}
+
 /// K132.
 pub static SELECTOR_MISMATCH: Rule = Rule {
     meta: RuleMeta {
@@ -265,9 +316,10 @@ pub static SELECTOR_MISMATCH: Rule = Rule {
         severity: Severity::Error,
         dialects: KUBERNETES,
         summary: "A workload's selector does not match its pod template's labels.",
-        why: "Deployments, ReplicaSets, StatefulSets and DaemonSets find their pods by \
-              `spec.selector`; the API server rejects a template whose labels the selector does \
-              not select, and an empty selector.",
+        why: "Deployments, ReplicaSets, StatefulSets, DaemonSets and ReplicationControllers find \
+              their pods by `spec.selector`; the API server rejects a template whose labels the \
+              selector does not select, and (except for a ReplicationController, whose empty \
+              selector means the template's labels) an empty selector.",
         mirrors: "Kubernetes `ValidateDeploymentSpec` and siblings (`selector` does not match \
                   template `labels`).",
         example: Some(Example {
@@ -283,6 +335,10 @@ pub static SELECTOR_MISMATCH: Rule = Rule {
 
 fn check_selector(cx: &mut Context) {
     for object in cx.objects() {
+        if object.kind.as_deref() == Some("ReplicationController") {
+            check_rc_selector(cx, object);
+            continue;
+        }
         if !matches!(
             object.kind.as_deref(),
             Some("Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet")

@@ -2,6 +2,7 @@
 //! ends up as a pod, so most of these rules apply to all four.
 
 mod env;
+mod ephemeral;
 mod identity;
 mod metadata;
 mod mounts;
@@ -9,6 +10,7 @@ mod ports;
 mod probes;
 mod resources;
 mod sidecars;
+mod versions;
 
 use super::Rule;
 
@@ -49,6 +51,8 @@ pub static RULES: &[&Rule] = &[
     &metadata::METADATA_INVALID,
     &metadata::VOLUME_INVALID,
     &metadata::SELECTOR_MISMATCH,
+    &ephemeral::EPHEMERAL_CONTAINER_INVALID,
+    &versions::FIELD_NEEDS_NEWER_KUBERNETES,
 ];
 
 /// `<path>: Required value`.

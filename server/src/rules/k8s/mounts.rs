@@ -170,9 +170,10 @@ pub static MOUNT_FIELD_INVALID: Rule = Rule {
         origin: Origin::Kubernetes,
         severity: Severity::Error,
         dialects: ALL,
-        summary: "A mount with an empty name or path, or an absolute or `..` subPath.",
+        summary: "A mount with an empty name or path, a bad subPath, or Bidirectional propagation without privilege.",
         why: "A mount needs a volume name and a path; `subPath` must stay inside the volume \
-              (relative, no `..`) and cannot be combined with `subPathExpr`.",
+              (relative, no `..`) and cannot be combined with `subPathExpr`; \
+              `mountPropagation: Bidirectional` needs a privileged container.",
         mirrors: "Kubernetes `ValidateVolumeMounts` (kubernetes-rules.md §6; note the API's error \
                   path for subPath is `volumeMounts.subPath`, without an index).",
         example: Some(Example {
@@ -222,18 +223,27 @@ fn check_mount_fields(cx: &mut Context) {
                             format!("volumeMounts.subPath: Invalid value: \"{s}\": {detail}"),
                         );
                     }
-                    if cx
-                        .tree
-                        .get_str(m.node, "subPathExpr")
-                        .is_some_and(|e| !e.is_empty())
+                    if let Some(expr_node) = cx.tree.get(m.node, "subPathExpr")
+                        && let Some(expr) = cx.tree.str(expr_node).filter(|e| !e.is_empty())
                     {
-                        let path = cx.path(object, m.node);
-                        cx.report(
-                            object,
-                            span,
-                            format!("{path}.subPathExpr: Invalid value: \"{s}\": subPathExpr and subPath are mutually exclusive"),
-                        );
+                        let expr_span = cx.tree.span(expr_node);
+                        cx.report_at(object, expr_node, expr_span, |path| {
+                            format!("{path}: Invalid value: \"{expr}\": subPathExpr and subPath are mutually exclusive")
+                        });
                     }
+                }
+                // Bidirectional propagation needs a privileged container.
+                if let Some(propagation) = cx.tree.get(m.node, "mountPropagation")
+                    && cx.tree.str(propagation) == Some("Bidirectional")
+                    && c.field(cx.tree, "securityContext")
+                        .and_then(|sc| cx.tree.get(sc, "privileged"))
+                        .and_then(|p| cx.tree.bool(p))
+                        != Some(true)
+                {
+                    let span = cx.tree.span(propagation);
+                    cx.report_at(object, propagation, span, |path| {
+                        format!("{path}: Forbidden: Bidirectional mount propagation is available only to privileged containers")
+                    });
                 }
             }
         }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::super::prelude::*;
 use super::{is_templated, required_value};
 use crate::k8s::names;
-use crate::model::{ContainerList, PodOwner};
+use crate::model::ContainerList;
 
 /// K105.
 pub static CONTAINER_PORT_INVALID: Rule = Rule {
@@ -16,8 +16,8 @@ pub static CONTAINER_PORT_INVALID: Rule = Rule {
         severity: Severity::Error,
         dialects: ALL,
         summary: "A `containerPort` or `hostPort` outside 1–65535.",
-        why: "Port numbers are 1–65535; `containerPort: 0` counts as missing. On a `hostNetwork` \
-              Pod, `hostPort` must equal `containerPort`.",
+        why: "Port numbers are 1–65535; `containerPort: 0` counts as missing. In a `hostNetwork` \
+              pod, a regular container's `hostPort` (when set) must equal its `containerPort`.",
         mirrors: "Kubernetes `validateContainerPorts` (`IsValidPortNum`) and \
                   `validatePodHostNetworkDeps` (kubernetes-rules.md §4).",
         example: Some(Example {
@@ -55,7 +55,7 @@ fn check_port_numbers(cx: &mut Context) {
                     if let Some(m) = names::port_number(h) {
                         cx.report(object, span, format!("{path}: Invalid value: {h}: {m}"));
                     } else if workload.host_network
-                        && workload.owner == PodOwner::Pod
+                        && c.list == ContainerList::Containers
                         && cx.int(container_port).is_some_and(|cp| cp != h)
                     {
                         cx.report(

@@ -147,11 +147,11 @@ pub static PROBE_FIELD_INVALID: Rule = Rule {
         origin: Origin::Kubernetes,
         severity: Severity::Error,
         dialects: ALL,
-        summary: "A probe timing field out of bounds, an empty command or path, or a bad header name.",
+        summary: "A probe timing field out of bounds, an empty command, or a bad header name.",
         why: "Timing fields must not be negative (0 means \"use the default\"); a probe's own \
               `terminationGracePeriodSeconds` must be positive and is not allowed on readiness \
-              probes; `exec.command` and an explicit `httpGet.path` must not be empty; header \
-              names are letters, digits and `-`.",
+              probes; `exec.command` must not be empty; header names are letters, digits and \
+              `-`. (An empty `httpGet.path` is fine: it is defaulted to `/`.)",
         mirrors: "Kubernetes `validateProbe`, `validateReadinessProbe`, `validateExecAction`, \
                   `validateHTTPGetAction` (kubernetes-rules.md §5).",
         example: Some(Example {
@@ -217,20 +217,14 @@ fn check_probe_fields(cx: &mut Context) {
     }
 }
 
-/// Empty `exec.command`, explicit empty `httpGet.path`, bad header names (probes and hooks).
+/// Empty `exec.command` and bad header names (probes and hooks). An empty `httpGet.path` is fine:
+/// Kubernetes defaults it to `/` before validating.
 fn check_action_fields(cx: &mut Context, object: &Object, handler_owner: NodeId) {
     if let Some(command) = cx.tree.get_path(handler_owner, &["exec", "command"])
         && cx.tree.items(command).is_some_and(<[NodeId]>::is_empty)
     {
         let path = cx.path(object, command);
         let span = cx.tree.name_span(command);
-        cx.report(object, span, required_value(&path));
-    }
-    if let Some(path_node) = cx.tree.get_path(handler_owner, &["httpGet", "path"])
-        && cx.tree.str(path_node) == Some("")
-    {
-        let path = cx.path(object, path_node);
-        let span = cx.tree.name_span(path_node);
         cx.report(object, span, required_value(&path));
     }
     let headers = cx.tree.get_path(handler_owner, &["httpGet", "httpHeaders"]);
@@ -327,15 +321,18 @@ pub static PROBE_PORT_NAME_UNKNOWN: Rule = Rule {
         code: codes::PROBE_PORT_NAME_UNKNOWN,
         name: "probe-port-name-unknown",
         origin: Origin::Kubernetes,
-        severity: Severity::Error,
+        severity: Severity::Warning,
         dialects: ALL,
         summary: "A probe names a port that its container does not declare.",
-        why: "The API server accepts any valid name, but the kubelet looks a named probe port up \
-              in the container's own `ports` (not the pod's): an unknown name makes every probe \
-              attempt fail, so a liveness probe restarts the container forever and a readiness \
-              probe keeps it out of service. A sidecar's probe must name the sidecar's port.",
-        mirrors: "kubelet prober (`ResolveContainerPort` → `findPortByName`; a probe error counts \
-                  as a failure). Not an API-server error.",
+        why: "The API server accepts any valid port name in a probe (it does not check that the \
+              container declares it). The kubelet, though, looks a named probe port up in the \
+              container's *own* `ports`: when the name is not there, the probe cannot run, so a \
+              liveness probe keeps restarting the container and a readiness probe keeps it out of \
+              service. A sidecar's probe must name the sidecar's port, not the main container's. \
+              (The kubelet behaviour is from its prober code; our research only confirms that the \
+              API server accepts the name, hence a warning.)",
+        mirrors: "kubelet prober (`ResolveContainerPort` → `findPortByName`); the API server \
+                  accepts it (kubernetes-rules.md §4).",
         example: Some(Example {
             file: "pod.yaml",
             bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      ports:\n        - name: web\n          containerPort: 80\n      readinessProbe:\n        httpGet:\n          port: http\n",
@@ -390,7 +387,7 @@ fn check_probe_port_names(cx: &mut Context) {
                         object,
                         span,
                         format!(
-                            "{path}: port \"{name}\" is not a port name of {} ({known}): the kubelet fails every probe attempt",
+                            "{path}: port \"{name}\" is not a port name of {} ({known}): the kubelet cannot resolve it, so the probe cannot succeed",
                             c.label()
                         ),
                     );

@@ -42,11 +42,12 @@ pub static RESOURCE_QUANTITY_INVALID: Rule = Rule {
         origin: Origin::Kubernetes,
         severity: Severity::Error,
         dialects: ALL,
-        summary: "A resource quantity that does not parse, or is negative.",
+        summary: "A resource quantity that does not parse, is negative, or is not a valid amount of its resource.",
         why: "Quantities are a number with an optional suffix, and the suffixes are \
               case-sensitive: `Mi` is mebibytes, `mi` is nothing, `m` is milli (so `memory: 128m` \
               is 0.128 bytes). An exponent (`1e3`) must be an integer. Resource amounts cannot be \
-              negative. Quantities anywhere in a Kubernetes object are checked (`sizeLimit`, PVC \
+              negative; extended resources (`nvidia.com/gpu`) are whole numbers; a hugepages \
+              amount is a positive multiple of its page size. Quantities anywhere in a Kubernetes object are checked (`sizeLimit`, PVC \
               requests…), not only container resources.",
         mirrors: "apimachinery `ParseQuantity` (`unable to parse quantity's suffix`…) and \
                   `ValidateResourceQuantityValue` (kubernetes-rules.md §9).",
@@ -83,11 +84,34 @@ fn check_quantities(cx: &mut Context) {
                             format!("{path}[{key}]: Invalid value: \"{text}\": must be greater than or equal to 0")
                         });
                     }
+                    // Extended resources (GPUs…) are counted in whole units.
+                    Ok(q) if is_extended_resource(key) && !q.is_integer() => {
+                        cx.report_at(object, list, span, |path| {
+                            format!("{path}[{key}]: Invalid value: \"{text}\": must be an integer")
+                        });
+                    }
+                    Ok(q) if key.starts_with("hugepages-") => {
+                        let page = key
+                            .strip_prefix("hugepages-")
+                            .and_then(|s| Quantity::parse(s).ok());
+                        if let Some(page) = page.filter(|p| p.nanos > 0)
+                            && (q.nanos <= 0 || q.nanos % page.nanos != 0)
+                        {
+                            cx.report_at(object, list, span, |path| {
+                                format!("{path}[{key}]: Invalid value: \"{text}\": {text} is not positive integer multiple of {key}")
+                            });
+                        }
+                    }
                     _ => {}
                 }
             }
         }
     }
+}
+
+/// Extended resources: a domain-prefixed name outside `kubernetes.io/` (`nvidia.com/gpu`).
+fn is_extended_resource(name: &str) -> bool {
+    name.contains('/') && !name.starts_with("kubernetes.io/") && !name.starts_with("requests.")
 }
 
 /// K122.
@@ -206,10 +230,11 @@ pub static RESOURCE_NAME_INVALID: Rule = Rule {
         origin: Origin::Kubernetes,
         severity: Severity::Error,
         dialects: KUBERNETES,
-        summary: "A resource name containers may not request.",
+        summary: "A resource name containers may not request, or hugepages without cpu or memory.",
         why: "Unprefixed names are `cpu`, `memory`, `ephemeral-storage` and `hugepages-<size>`; \
-              anything else needs a domain (`nvidia.com/gpu`). A bare `gpu` is rejected. (HKube \
-              and Calyptia drop such keys before Kubernetes sees them: see H306 and C506.)",
+              anything else needs a domain (`nvidia.com/gpu`). A bare `gpu` is rejected. Hugepages \
+              need a cpu or memory request or limit beside them. (HKube and Calyptia drop such keys \
+              before Kubernetes sees them: see H306 and C506.)",
         mirrors: "Kubernetes `validateContainerResourceName` (`must be a standard resource for \
                   containers`; kubernetes-rules.md §9.1).",
         example: Some(Example {
@@ -226,7 +251,8 @@ pub static RESOURCE_NAME_INVALID: Rule = Rule {
 fn check_resource_names(cx: &mut Context) {
     for (object, workload) in cx.workloads() {
         for c in &workload.containers {
-            for (_, list, e) in c.resource_entries(cx.tree) {
+            let entries = c.resource_entries(cx.tree);
+            for &(_, list, e) in &entries {
                 let key = &*e.key;
                 let standard = matches!(key, "cpu" | "memory" | "ephemeral-storage")
                     || key.starts_with("hugepages-");
@@ -243,6 +269,16 @@ fn check_resource_names(cx: &mut Context) {
                         format!("{path}: Invalid value: \"{key}\": must be a standard resource for containers"),
                     );
                 }
+            }
+            let has = |pred: &dyn Fn(&str) -> bool| entries.iter().any(|(_, _, e)| pred(&e.key));
+            if has(&|k| k.starts_with("hugepages-"))
+                && !has(&|k| k == "cpu" || k == "memory")
+                && let Some(resources) = c.field(cx.tree, "resources")
+            {
+                let span = cx.tree.name_span(resources);
+                cx.report_at(object, resources, span, |path| {
+                    format!("{path}: Forbidden: HugePages require cpu or memory")
+                });
             }
         }
     }

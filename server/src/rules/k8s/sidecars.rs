@@ -3,7 +3,9 @@
 use super::super::prelude::*;
 use crate::model::{ContainerList, PodOwner};
 
-/// The gate that lets `restartPolicy` appear on regular containers (KEP-5307; alpha in 1.34).
+/// The gate that lets `restartPolicy` appear on regular containers (KEP-5307: alpha in 1.34, beta
+/// in 1.35). Its default and its validation rules are not confirmed by our research, so it is
+/// treated as off unless the config turns it on.
 const RESTART_RULES_GATE: &str = "ContainerRestartRules";
 
 fn restart_rules_enabled(cx: &Context) -> bool {
@@ -21,9 +23,10 @@ pub static RESTART_POLICY_ON_CONTAINER: Rule = Rule {
         summary: "`restartPolicy` on a regular container.",
         why: "A native sidecar is an *init* container with `restartPolicy: Always`; putting the \
               field on an entry of `containers` is forbidden (a common mistake when converting a \
-              classic sidecar). Only the alpha `ContainerRestartRules` gate (1.34+) allows it: \
-              set `feature-gates = { ContainerRestartRules = true }` in `sidecar-lsp.toml` if your \
-              cluster enables it.",
+              classic sidecar). KEP-5307's `ContainerRestartRules` gate (alpha in 1.34, beta in \
+              1.35) relaxes this; whether it is on by default, and exactly what it then allows, \
+              is not confirmed, so the rule assumes it is off: set `feature-gates = { \
+              ContainerRestartRules = true }` in `sidecar-lsp.toml` if your cluster enables it.",
         mirrors: "Kubernetes `validateContainers` (`Forbidden: may not be set for non-init \
                   containers`; kubernetes-rules.md §3); kubernetes/kubernetes issue #121498.",
         example: Some(Example {
@@ -78,8 +81,8 @@ pub static INIT_RESTART_POLICY: Rule = Rule {
         dialects: KUBERNETES,
         summary: "An init container `restartPolicy` other than `Always` (case-sensitive).",
         why: "`Always` is the only value that makes a native sidecar; `always`, `OnFailure` or \
-              `Never` are rejected (unless the alpha `ContainerRestartRules` gate is on, which \
-              also allows `OnFailure` and `Never`).",
+              `Never` are rejected unless KEP-5307's `ContainerRestartRules` gate (alpha 1.34, beta \
+              1.35) is enabled in the config, which then also allows `OnFailure` and `Never`.",
         mirrors: "Kubernetes `validateInitContainerRestartPolicy` (`Unsupported value: \"OnFailure\": \
                   supported values: \"Always\"`; kubernetes-rules.md §3).",
         example: Some(Example {
