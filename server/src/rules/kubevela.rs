@@ -4,8 +4,6 @@ use super::prelude::*;
 use crate::diagnostic::Tag;
 use crate::dialect::kubevela::sidecar_traits;
 
-const APP_HEAD: &str = "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: shop\nspec:\n  components:\n    - name: api\n      type: webservice\n      properties:\n        image: shop/api:2.3\n        volumeMounts:\n          emptyDir:\n            - name: logs\n              mountPath: /var/log/api\n      traits:\n        - type: sidecar\n          properties:\n";
-
 /// V401.
 pub static NAME_REQUIRED: Rule = Rule {
     meta: RuleMeta {
@@ -422,6 +420,3 @@ pub static RULES: &[&Rule] = &[
     &ENV_SOURCE_UNCHECKED,
     &WORKLOAD_UNSUPPORTED,
 ];
-
-#[allow(dead_code)]
-const _HEAD_USED: &str = APP_HEAD;
