@@ -175,18 +175,21 @@ impl FieldKeys {
         command: "cmd",
         volume_mounts: "volumes",
         mount_path: "path",
-        passed: Some(&[
-            "name",
-            "image",
-            "cmd",
-            "args",
-            "env",
-            "volumes",
-            "livenessProbe",
-            "readinessProbe",
-        ]),
+        passed: Some(KUBEVELA_TRAIT_PROPERTIES),
     };
 }
+
+/// The properties the KubeVela sidecar trait passes on to its container; it ignores all others.
+pub const KUBEVELA_TRAIT_PROPERTIES: &[&str] = &[
+    "name",
+    "image",
+    "cmd",
+    "args",
+    "env",
+    "volumes",
+    "livenessProbe",
+    "readinessProbe",
+];
 
 /// The three probes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -34,13 +34,16 @@ pub static SIDECAR_NAMES: Rule = Rule {
     check: Some(check_names),
 };
 
+/// The elements of an algorithm's `sideCars` list, when it is a list.
+fn sidecar_items<'a>(cx: &Context<'a>, object: &Object) -> Option<&'a [NodeId]> {
+    cx.tree
+        .get(object.root, "sideCars")
+        .and_then(|s| cx.tree.items(s))
+}
+
 fn check_names(cx: &mut Context) {
     for object in cx.objects() {
-        let Some(items) = cx
-            .tree
-            .get(object.root, "sideCars")
-            .and_then(|s| cx.tree.items(s))
-        else {
+        let Some(items) = sidecar_items(cx, object) else {
             continue;
         };
         let mut seen: HashMap<String, (NodeId, NodeId)> = HashMap::new();
@@ -203,11 +206,7 @@ pub static SIDECAR_WITHOUT_CONTAINER: Rule = Rule {
 
 fn check_without_container(cx: &mut Context) {
     for object in cx.objects() {
-        let Some(items) = cx
-            .tree
-            .get(object.root, "sideCars")
-            .and_then(|s| cx.tree.items(s))
-        else {
+        let Some(items) = sidecar_items(cx, object) else {
             continue;
         };
         for &element in items {

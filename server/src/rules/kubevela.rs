@@ -3,6 +3,7 @@
 use super::prelude::*;
 use crate::diagnostic::Tag;
 use crate::dialect::kubevela::sidecar_traits;
+use crate::model::KUBEVELA_TRAIT_PROPERTIES;
 
 /// V401.
 pub static NAME_REQUIRED: Rule = Rule {
@@ -128,18 +129,7 @@ pub static INCOMPLETE_VALUE: Rule = Rule {
     check: None,
 };
 
-/// Top-level trait properties and what to do instead of the usual unsupported ones.
-const KNOWN_PROPERTIES: &[&str] = &[
-    "name",
-    "image",
-    "cmd",
-    "args",
-    "env",
-    "volumes",
-    "livenessProbe",
-    "readinessProbe",
-];
-
+/// What to do instead of the usual unsupported trait properties.
 fn advice(key: &str) -> &'static str {
     match key {
         "command" => "use `cmd`",
@@ -189,7 +179,7 @@ fn check_ignored(cx: &mut Context) {
         for c in workload.containers.iter().filter(|c| c.platform.is_none()) {
             let Some(props) = c.node else { continue };
             for e in cx.tree.entries(props).unwrap_or(&[]) {
-                if !KNOWN_PROPERTIES.contains(&&*e.key) && &*e.key != "$schema" {
+                if !KUBEVELA_TRAIT_PROPERTIES.contains(&&*e.key) && &*e.key != "$schema" {
                     let a = advice(&e.key);
                     cx.report(
                         object,

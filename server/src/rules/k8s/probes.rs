@@ -16,6 +16,18 @@ fn probes<'t>(cx: &Context<'t>, c: &Container) -> Vec<(ProbeKind, NodeId)> {
     c.probes(cx.tree)
 }
 
+/// Every probe Kubernetes validates, across the workloads this rule applies to.
+fn checked_probes<'t>(cx: &Context<'t>) -> Vec<(&'t Object, ProbeKind, NodeId)> {
+    cx.workloads()
+        .flat_map(|(object, workload)| {
+            workload
+                .containers
+                .iter()
+                .flat_map(move |c| probes(cx, c).into_iter().map(move |(k, p)| (object, k, p)))
+        })
+        .collect()
+}
+
 /// Handler entries of `node` that are set (not null), in `order`.
 fn handlers<'t>(tree: &'t Tree, node: NodeId, order: &[&str]) -> Vec<&'t crate::syntax::Entry> {
     let entries = tree.entries(node).unwrap_or(&[]);
@@ -56,34 +68,30 @@ pub static PROBE_HANDLER: Rule = Rule {
 };
 
 fn check_handlers(cx: &mut Context) {
-    for (object, workload) in cx.workloads() {
-        for c in &workload.containers {
-            for (_, probe) in probes(cx, c) {
-                let found = handlers(cx.tree, probe, &PROBE_HANDLERS);
-                if found.is_empty() {
-                    if !cx.may_be_truncated(probe) {
-                        let span = cx.tree.name_span(probe);
-                        cx.report_at(object, probe, span, |path| {
-                            format!("{path}: Required value: must specify a handler type")
-                        });
-                    }
-                    continue;
-                }
-                if found.len() < 2 {
-                    continue;
-                }
-                let path = cx.path(object, probe);
-                for extra in found.iter().skip(1) {
-                    cx.report(
-                        object,
-                        extra.key_span,
-                        format!(
-                            "{path}.{}: Forbidden: may not specify more than 1 handler type",
-                            extra.key
-                        ),
-                    );
-                }
+    for (object, _, probe) in checked_probes(cx) {
+        let found = handlers(cx.tree, probe, &PROBE_HANDLERS);
+        if found.is_empty() {
+            if !cx.may_be_truncated(probe) {
+                let span = cx.tree.name_span(probe);
+                cx.report_at(object, probe, span, |path| {
+                    format!("{path}: Required value: must specify a handler type")
+                });
             }
+            continue;
+        }
+        if found.len() < 2 {
+            continue;
+        }
+        let path = cx.path(object, probe);
+        for extra in found.iter().skip(1) {
+            cx.report(
+                object,
+                extra.key_span,
+                format!(
+                    "{path}.{}: Forbidden: may not specify more than 1 handler type",
+                    extra.key
+                ),
+            );
         }
     }
 }
@@ -113,28 +121,24 @@ pub static PROBE_SUCCESS_THRESHOLD: Rule = Rule {
 };
 
 fn check_success_threshold(cx: &mut Context) {
-    for (object, workload) in cx.workloads() {
-        for c in &workload.containers {
-            for (kind, probe) in probes(cx, c) {
-                if kind == ProbeKind::Readiness {
-                    continue;
-                }
-                let node = cx.tree.get(probe, "successThreshold");
-                if let Some(n) = cx.int(node)
-                    && n != 0
-                    && n != 1
-                    && n > 0
-                {
-                    let node = node.expect("has int");
-                    let path = cx.path(object, node);
-                    let span = cx.tree.span(node);
-                    cx.report(
-                        object,
-                        span,
-                        format!("{path}: Invalid value: {n}: must be 1"),
-                    );
-                }
-            }
+    for (object, kind, probe) in checked_probes(cx) {
+        if kind == ProbeKind::Readiness {
+            continue;
+        }
+        let node = cx.tree.get(probe, "successThreshold");
+        if let Some(n) = cx.int(node)
+            && n != 0
+            && n != 1
+            && n > 0
+        {
+            let node = node.expect("has int");
+            let path = cx.path(object, node);
+            let span = cx.tree.span(node);
+            cx.report(
+                object,
+                span,
+                format!("{path}: Invalid value: {n}: must be 1"),
+            );
         }
     }
 }
@@ -166,54 +170,46 @@ pub static PROBE_FIELD_INVALID: Rule = Rule {
 };
 
 fn check_probe_fields(cx: &mut Context) {
-    for (object, workload) in cx.workloads() {
-        for c in &workload.containers {
-            for (kind, probe) in probes(cx, c) {
-                for field in [
-                    "initialDelaySeconds",
-                    "timeoutSeconds",
-                    "periodSeconds",
-                    "successThreshold",
-                    "failureThreshold",
-                ] {
-                    let node = cx.tree.get(probe, field);
-                    if let Some(n) = cx.int(node).filter(|&n| n < 0) {
-                        let node = node.expect("has int");
-                        let path = cx.path(object, node);
-                        let span = cx.tree.span(node);
-                        cx.report(
-                            object,
-                            span,
-                            format!(
-                                "{path}: Invalid value: {n}: must be greater than or equal to 0"
-                            ),
-                        );
-                    }
-                }
-                let grace = cx.tree.get(probe, "terminationGracePeriodSeconds");
-                if let Some(n) = cx.int(grace) {
-                    let node = grace.expect("has int");
-                    let path = cx.path(object, node);
-                    let span = cx.tree.span(node);
-                    if kind == ProbeKind::Readiness {
-                        cx.report(
-                            object,
-                            span,
-                            format!(
-                                "{path}: Invalid value: {n}: must not be set for readinessProbes"
-                            ),
-                        );
-                    } else if n <= 0 {
-                        cx.report(
-                            object,
-                            span,
-                            format!("{path}: Invalid value: {n}: must be greater than 0"),
-                        );
-                    }
-                }
-                check_action_fields(cx, object, probe);
+    for (object, kind, probe) in checked_probes(cx) {
+        for field in [
+            "initialDelaySeconds",
+            "timeoutSeconds",
+            "periodSeconds",
+            "successThreshold",
+            "failureThreshold",
+        ] {
+            let node = cx.tree.get(probe, field);
+            if let Some(n) = cx.int(node).filter(|&n| n < 0) {
+                let node = node.expect("has int");
+                let path = cx.path(object, node);
+                let span = cx.tree.span(node);
+                cx.report(
+                    object,
+                    span,
+                    format!("{path}: Invalid value: {n}: must be greater than or equal to 0"),
+                );
             }
         }
+        let grace = cx.tree.get(probe, "terminationGracePeriodSeconds");
+        if let Some(n) = cx.int(grace) {
+            let node = grace.expect("has int");
+            let path = cx.path(object, node);
+            let span = cx.tree.span(node);
+            if kind == ProbeKind::Readiness {
+                cx.report(
+                    object,
+                    span,
+                    format!("{path}: Invalid value: {n}: must not be set for readinessProbes"),
+                );
+            } else if n <= 0 {
+                cx.report(
+                    object,
+                    span,
+                    format!("{path}: Invalid value: {n}: must be greater than 0"),
+                );
+            }
+        }
+        check_action_fields(cx, object, probe);
     }
 }
 
@@ -277,39 +273,28 @@ fn probe_ports(tree: &Tree, probe: NodeId) -> Vec<(&'static str, NodeId)> {
 }
 
 fn check_probe_ports(cx: &mut Context) {
-    for (object, workload) in cx.workloads() {
-        for c in &workload.containers {
-            for (_, probe) in probes(cx, c) {
-                for (handler, port) in probe_ports(cx.tree, probe) {
-                    let span = cx.tree.span(port);
-                    match cx.tree.value(port) {
-                        Value::Number(n) => {
-                            if let Some(m) = n.as_i64().and_then(names::port_number) {
-                                cx.report_at(object, port, span, |path| {
-                                    format!("{path}: Invalid value: {n}: {m}")
-                                });
-                            }
-                        }
-                        // KubeVela and Calyptia take numbers only; their own rules report a name.
-                        Value::String(s)
-                            if handler != "grpc"
-                                && !matches!(
-                                    object.dialect,
-                                    Dialect::Calyptia | Dialect::Kubevela
-                                ) =>
-                        {
-                            for m in names::port_name(s) {
-                                let path = cx.path(object, port);
-                                cx.report(
-                                    object,
-                                    span,
-                                    format!("{path}: Invalid value: \"{s}\": {m}"),
-                                );
-                            }
-                        }
-                        _ => {}
+    for (object, _, probe) in checked_probes(cx) {
+        for (handler, port) in probe_ports(cx.tree, probe) {
+            let span = cx.tree.span(port);
+            match cx.tree.value(port) {
+                Value::Number(n) => {
+                    if let Some(m) = n.as_i64().and_then(names::port_number) {
+                        cx.report_at(object, port, span, |path| {
+                            format!("{path}: Invalid value: {n}: {m}")
+                        });
                     }
                 }
+                // KubeVela and Calyptia take numbers only; their own rules report a name.
+                Value::String(s)
+                    if handler != "grpc"
+                        && !matches!(object.dialect, Dialect::Calyptia | Dialect::Kubevela) =>
+                {
+                    for m in names::port_name(s) {
+                        let path = cx.path(object, port);
+                        cx.report(object, span, format!("{path}: Invalid value: \"{s}\": {m}"));
+                    }
+                }
+                _ => {}
             }
         }
     }
