@@ -59,11 +59,9 @@ pub fn build(input: &DocumentInput) -> DocumentModel {
     if tree.entries(root).is_none() {
         return model;
     }
-    model.schema_targets.push(SchemaTarget {
-        node: root,
-        object_root: root,
-        schema: SchemaId::Calyptia,
-    });
+    model
+        .schema_targets
+        .push(SchemaTarget::whole_object(root, SchemaId::Calyptia));
     let volumes = tree
         .get(root, "volumes")
         .and_then(|v| tree.items(v))

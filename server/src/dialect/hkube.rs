@@ -68,11 +68,9 @@ pub fn build(input: &DocumentInput) -> DocumentModel {
     if tree.entries(root).is_none() {
         return model;
     }
-    model.schema_targets.push(SchemaTarget {
-        node: root,
-        object_root: root,
-        schema: SchemaId::Hkube,
-    });
+    model
+        .schema_targets
+        .push(SchemaTarget::whole_object(root, SchemaId::Hkube));
 
     let algorithm_mounts: Vec<String> = tree
         .get(root, "volumeMounts")

@@ -156,14 +156,13 @@ fn object(input: &DocumentInput, root: NodeId, model: &mut DocumentModel) {
     // The schema for this apiVersion and kind.
     if let (Some(av), Some(k)) = (&effective_api_version, &kind) {
         match index.kind(av, k) {
-            Some(info) => model.schema_targets.push(SchemaTarget {
-                node: root,
-                object_root: root,
-                schema: SchemaId::Kubernetes {
+            Some(info) => model.schema_targets.push(SchemaTarget::whole_object(
+                root,
+                SchemaId::Kubernetes {
                     version: input.settings.kube_version.schema_version(),
                     definition: info.definition.clone(),
                 },
-            }),
+            )),
             None => {
                 let version = input.settings.kube_version;
                 if let Some((removed_in, replacement)) = schema::removed::removed(av, k, version) {
@@ -180,14 +179,13 @@ fn object(input: &DocumentInput, root: NodeId, model: &mut DocumentModel) {
                     ));
                     // Check the rest of the object against the API it should use.
                     if let Some(info) = index.kind(replacement, k) {
-                        model.schema_targets.push(SchemaTarget {
-                            node: root,
-                            object_root: root,
-                            schema: SchemaId::Kubernetes {
+                        model.schema_targets.push(SchemaTarget::whole_object(
+                            root,
+                            SchemaId::Kubernetes {
                                 version: version.schema_version(),
                                 definition: info.definition.clone(),
                             },
-                        });
+                        ));
                     }
                 }
             }

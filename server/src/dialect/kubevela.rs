@@ -93,11 +93,9 @@ fn standalone_trait(input: &DocumentInput, model: &mut DocumentModel) {
     if tree.entries(root).is_none() {
         return;
     }
-    model.schema_targets.push(SchemaTarget {
-        node: root,
-        object_root: root,
-        schema: SchemaId::KubevelaTrait,
-    });
+    model
+        .schema_targets
+        .push(SchemaTarget::whole_object(root, SchemaId::KubevelaTrait));
     model.objects.push(Object {
         document: input.document,
         root,

@@ -43,6 +43,17 @@ pub struct SchemaTarget {
     pub schema: SchemaId,
 }
 
+impl SchemaTarget {
+    /// Validate the whole object at `root` against `schema`.
+    pub fn whole_object(root: NodeId, schema: SchemaId) -> SchemaTarget {
+        SchemaTarget {
+            node: root,
+            object_root: root,
+            schema,
+        }
+    }
+}
+
 /// A document mapped into the model.
 #[derive(Clone, Debug, Default)]
 pub struct DocumentModel {
