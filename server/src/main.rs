@@ -1,4 +1,4 @@
-//! The `sidecar-lsp` command: lint, rule docs and schemas (and, in time, the language server).
+//! The `sidecar-lsp` command: the language server (the default), lint, rule docs and schemas.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -17,11 +17,13 @@ use sidecar_lsp::schema;
 #[command(name = "sidecar-lsp", version, about, max_term_width = 100)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the language server over stdio (what running with no subcommand does).
+    Serve(ServeArgs),
     /// Check files, directories or globs (`-` reads standard input).
     ///
     /// Exit status: 0 no errors; 1 errors (or warnings with --deny-warnings); 2 usage, config or
@@ -98,9 +100,49 @@ fn parse_dialect(text: &str) -> Result<Dialect, String> {
     })
 }
 
+/// Options of the language server.
+#[derive(clap::Args, Default)]
+struct ServeArgs {
+    /// Log level or filter for the server's log on stderr (error, warn, info, debug, trace);
+    /// the SIDECAR_LSP_LOG environment variable does the same.
+    #[arg(long, value_name = "FILTER")]
+    log_level: Option<String>,
+    /// Accepted for clients that pass it; stdio is the only transport.
+    #[arg(long, hide = true)]
+    stdio: bool,
+}
+
+fn serve_command(args: ServeArgs) -> ExitCode {
+    let filter = args
+        .log_level
+        .or_else(|| std::env::var("SIDECAR_LSP_LOG").ok())
+        .unwrap_or_else(|| "warn".into());
+    let filter = tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|e| {
+        eprintln!("sidecar-lsp: invalid log filter `{filter}` ({e}); using `warn`");
+        tracing_subscriber::EnvFilter::new("warn")
+    });
+    // Logs go to stderr: stdout carries the protocol.
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
+    match sidecar_lsp::lsp::run_stdio() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sidecar-lsp: cannot start the server: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let Some(command) = cli.command else {
+        return serve_command(ServeArgs::default());
+    };
+    match command {
+        Command::Serve(args) => serve_command(args),
         Command::Lint(args) => lint_command(args),
         Command::Rules { markdown } => {
             let text = if markdown {

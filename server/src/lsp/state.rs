@@ -1,0 +1,185 @@
+//! What the server shares between handlers and diagnostics workers, and the one way to get an
+//! analysis of a document's current text.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use tokio::sync::Notify;
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::{MessageType, Uri};
+
+use super::convert::{self, Encoding, Positions};
+use super::documents::{DocumentStore, Snapshot};
+use super::settings::{EditorOptions, SettingsCache};
+use crate::analysis::analyze;
+
+/// State shared by every handler and worker.
+pub struct Shared {
+    /// The connection to the client.
+    pub client: Client,
+    /// Open documents.
+    pub documents: DocumentStore,
+    /// Effective settings per file.
+    pub settings: SettingsCache,
+    /// Bumped whenever settings change, so cached analyses are redone.
+    pub generation: AtomicU64,
+    /// The negotiated position encoding.
+    pub encoding: RwLock<Encoding>,
+    /// Editor-only options.
+    pub options: RwLock<EditorOptions>,
+    /// Whether diagnostics are pushed (`false` when the client pulls them).
+    pub push_diagnostics: AtomicBool,
+    /// Serialises publishing, so a close's clearing is never overtaken by a late publish.
+    pub publish: tokio::sync::Mutex<()>,
+}
+
+impl Shared {
+    /// A fresh state for `client`.
+    pub fn new(client: Client) -> Self {
+        Shared {
+            client,
+            documents: DocumentStore::default(),
+            settings: SettingsCache::default(),
+            generation: AtomicU64::new(0),
+            encoding: RwLock::new(Encoding::default()),
+            options: RwLock::new(EditorOptions::default()),
+            push_diagnostics: AtomicBool::new(true),
+            publish: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// The negotiated encoding.
+    pub fn encoding(&self) -> Encoding {
+        *self.encoding.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The editor options.
+    pub fn options(&self) -> EditorOptions {
+        *self.options.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// An analysis of `uri` as it is *now* (call before the first `.await` of a handler, then
+    /// await the result): cached when fresh, else computed off the async threads.
+    pub fn snapshot(self: &Arc<Self>, uri: &Uri) -> impl Future<Output = Option<Snapshot>> + use<> {
+        let generation = self.generation.load(Ordering::Acquire);
+        let job = {
+            let mut documents = self.documents.lock();
+            documents.get_mut(uri).map(|doc| match doc.fresh_snapshot(generation) {
+                Some(snapshot) => Ok(snapshot),
+                None => Err((doc.version, doc.text(), doc.path.clone())),
+            })
+        };
+        let shared = self.clone();
+        let uri = uri.clone();
+        async move {
+            match job? {
+                Ok(snapshot) => Some(snapshot),
+                Err((version, text, path)) => {
+                    let snapshot = shared.analyze(version, text, path).await?;
+                    shared
+                        .documents
+                        .install(&uri, generation, snapshot.clone());
+                    Some(snapshot)
+                }
+            }
+        }
+    }
+
+    /// Analyse `text` (at `version`) on the blocking pool.
+    async fn analyze(&self, version: i32, text: Arc<str>, path: Option<String>) -> Option<Snapshot> {
+        let (settings, config_error) = self.settings.for_path(path.as_deref());
+        if let Some(error) = config_error {
+            self.client
+                .show_message(MessageType::WARNING, format!("sidecar-lsp: {error}"))
+                .await;
+        }
+        let analysed = tokio::task::spawn_blocking(move || {
+            let analysis = analyze(&text, path.as_deref(), &settings);
+            Snapshot {
+                version,
+                text,
+                analysis: Arc::new(analysis),
+            }
+        })
+        .await;
+        match analysed {
+            Ok(snapshot) => Some(snapshot),
+            Err(e) => {
+                tracing::error!("analysis failed: {e}");
+                None
+            }
+        }
+    }
+
+    /// Wake every open document's worker (settings changed).
+    pub fn reanalyse_all(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        for doc in self.documents.lock().values() {
+            doc.wake.notify_one();
+        }
+    }
+
+    /// Publish the diagnostics of `snapshot`, unless the document has changed or closed since.
+    pub async fn publish(&self, uri: &Uri, snapshot: &Snapshot) {
+        if !self.push_diagnostics.load(Ordering::Acquire) {
+            return;
+        }
+        let diagnostics = {
+            let at = Positions {
+                text: &snapshot.text,
+                index: &snapshot.analysis.line_index,
+                encoding: self.encoding(),
+            };
+            snapshot
+                .analysis
+                .diagnostics
+                .iter()
+                .map(|d| convert::diagnostic(d, uri, &at))
+                .collect()
+        };
+        let _guard = self.publish.lock().await;
+        if self.documents.is_current(uri, snapshot.version) {
+            self.client
+                .publish_diagnostics(uri.clone(), diagnostics, Some(snapshot.version))
+                .await;
+        }
+    }
+
+    /// Clear the diagnostics of a closed document.
+    pub async fn clear(&self, uri: Uri) {
+        if !self.push_diagnostics.load(Ordering::Acquire) {
+            return;
+        }
+        let _guard = self.publish.lock().await;
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+}
+
+/// The diagnostics worker of one document: one analysis per burst of edits. Each wake-up
+/// analyses the latest text; edits that arrive meanwhile coalesce into the next round, and an
+/// analysis that is stale by the time it finishes is never published.
+pub async fn diagnostics_worker(shared: Arc<Shared>, uri: Uri, wake: Arc<Notify>) {
+    loop {
+        wake.notified().await;
+        // Let changes already queued behind this one land first.
+        tokio::task::yield_now().await;
+        loop {
+            let still_mine = shared
+                .documents
+                .lock()
+                .get(&uri)
+                .is_some_and(|d| Arc::ptr_eq(&d.wake, &wake));
+            if !still_mine {
+                return;
+            }
+            let Some(snapshot) = shared.snapshot(&uri).await else {
+                return;
+            };
+            if shared.documents.is_current(&uri, snapshot.version) {
+                shared.publish(&uri, &snapshot).await;
+                break;
+            }
+            // The text changed while we analysed: go again with the latest.
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! The language server, driven over stdio as an editor drives it: lifecycle, document sync,
+//! diagnostics (pushed and pulled), settings, and position encodings.
+
+#[path = "support/lsp_client.rs"]
+mod lsp_client;
+
+use std::time::Duration;
+
+use lsp_client::{LspClient, range, uri};
+use serde_json::{Value, json};
+
+const HKUBE_DUPLICATE: &str = r#"{
+  "name": "resizer",
+  "algorithmImage": "registry.example.com/resizer:1.0.0",
+  "sideCars": [
+    {"container": {"name": "cache", "image": "redis:7.2.5"}},
+    {"container": {"name": "cache", "image": "memcached:1.6.29"}}
+  ]
+}
+"#;
+
+const KUBEVELA: &str = "apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: shop
+spec:
+  components:
+    - name: catalog
+      type: webservice
+      properties:
+        image: registry.example.com/catalog:3.1.0
+      traits:
+        - type: sidecar
+          properties:
+            name: Log_Shipper
+            image: fluent/fluent-bit:3.1.4
+";
+
+const CALYPTIA: &str = r#"{
+  "name": "geoip",
+  "image": "ghcr.io/example/geoip:1.2.0",
+  "imagePullPolicy": "always",
+  "ports": [{"containerPort": 8080}]
+}
+"#;
+
+const KUBERNETES: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27
+    - name: app
+      image: envoyproxy/envoy:v1.31.0
+";
+
+fn codes(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+fn started() -> LspClient {
+    LspClient::initialized(json!({})).0
+}
+
+#[test]
+fn initialize_announces_capabilities_and_utf16_by_default() {
+    let (client, result) = LspClient::initialized(json!({}));
+    let caps = &result["capabilities"];
+    assert_eq!(caps["positionEncoding"], "utf-16");
+    assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
+    assert_eq!(result["serverInfo"]["name"], "sidecar-lsp");
+    assert!(caps.get("diagnosticProvider").is_none(), "push by default");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn utf8_is_chosen_when_the_client_offers_it() {
+    let (client, result) = LspClient::initialized(
+        json!({"general": {"positionEncodings": ["utf-16", "utf-8"]}}),
+    );
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn each_dialect_gets_diagnostics_with_version_code_and_doc_link() {
+    let mut client = started();
+    let cases = [
+        ("algo.json", "json", HKUBE_DUPLICATE, "H301"),
+        ("app.yaml", "yaml", KUBEVELA, "K101"),
+        ("geoip.sidecar.json", "json", CALYPTIA, "S104"),
+        ("pod.yaml", "yaml", KUBERNETES, "K102"),
+    ];
+    for (i, (name, language, text, code)) in cases.iter().enumerate() {
+        let uri = uri(name);
+        client.open(&uri, language, i as i64 + 1, text);
+        let diagnostics = client.diagnostics(&uri, i as i64 + 1);
+        let found = codes(&diagnostics);
+        let d = diagnostics
+            .iter()
+            .find(|d| d["code"] == *code)
+            .unwrap_or_else(|| panic!("{name}: no {code} in {found:?}"));
+        assert_eq!(d["source"], "sidecar-lsp");
+        let href = d["codeDescription"]["href"].as_str().unwrap();
+        assert!(
+            href.to_lowercase().contains(&code.to_lowercase()),
+            "{name}: {href}"
+        );
+    }
+    client.shutdown();
+}
+
+#[test]
+fn a_duplicate_points_at_the_second_name_and_relates_the_first() {
+    let mut client = started();
+    let uri = uri("pod.yaml");
+    client.open(&uri, "yaml", 1, KUBERNETES);
+    let diagnostics = client.diagnostics(&uri, 1);
+    let d = diagnostics.iter().find(|d| d["code"] == "K102").unwrap();
+    // `    - name: app` on line 8 (0-based), the value at columns 12..15.
+    assert_eq!(d["range"], range((8, 12), (8, 15)));
+    let related = &d["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], uri.as_str());
+    assert_eq!(related["location"]["range"], range((6, 12), (6, 15)));
+    client.shutdown();
+}
+
+#[test]
+fn other_json_and_yaml_get_no_diagnostics_and_other_languages_are_ignored() {
+    let mut client = started();
+    let values = uri("values.yaml");
+    client.open(&values, "yaml", 1, "replicas: [1, 2\nname: x\n");
+    assert!(client.diagnostics(&values, 1).is_empty());
+    let readme = uri("README.md");
+    client.open(&readme, "markdown", 1, "# hi\n");
+    let none = client.try_wait_for(
+        "textDocument/publishDiagnostics",
+        &|p| p["uri"] == readme.as_str(),
+        Duration::from_millis(300),
+    );
+    assert!(none.is_none());
+    client.shutdown();
+}
+
+#[test]
+fn closing_a_document_clears_its_diagnostics() {
+    let mut client = started();
+    let uri = uri("pod.yaml");
+    client.open(&uri, "yaml", 1, KUBERNETES);
+    assert!(!client.diagnostics(&uri, 1).is_empty());
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let cleared = client.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str());
+    assert_eq!(cleared["diagnostics"], json!([]));
+    client.shutdown();
+}
+
+/// 1,000 rapid incremental edits: the final diagnostics are those of the final text, and no
+/// stale version is published after a newer one.
+#[test]
+fn a_thousand_rapid_changes_end_in_the_right_text_and_diagnostics() {
+    let mut client = started();
+    let uri = uri("typed.yaml");
+    let start = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n    - name: \n      image: envoyproxy/envoy:v1.31.0\n";
+    client.open(&uri, "yaml", 1, start);
+    // Type a 1,000-character container name one character at a time at line 8, column 12, then
+    // a correction that deletes all but the last 3 characters: every edit depends on the last.
+    let mut expected = start.to_string();
+    let insert_at = expected.find("name: \n").unwrap() + 6;
+    let alphabet: Vec<char> = "abcdefghij".chars().collect();
+    let mut version = 1;
+    for i in 0..999 {
+        version += 1;
+        let ch = alphabet[i % alphabet.len()];
+        let column = 12 + i as u32;
+        client.change(&uri, version, range((8, column), (8, column)), &ch.to_string());
+        expected.insert(insert_at + i, ch);
+    }
+    // The last edit: delete the first 996 characters, leaving the last three ("ghi").
+    version += 1;
+    client.change(&uri, version, range((8, 12), (8, 12 + 996)), "");
+    expected.replace_range(insert_at..insert_at + 996, "");
+    assert!(expected.contains("- name: ghi\n"));
+
+    let final_diagnostics = client.diagnostics(&uri, version);
+    // Open the expected text fresh: the server must agree with itself.
+    let fresh = lsp_client::uri("fresh.yaml");
+    client.open(&fresh, "yaml", 1, &expected);
+    let fresh_diagnostics = client.diagnostics(&fresh, 1);
+    assert_eq!(final_diagnostics, fresh_diagnostics);
+    // The pulled report of the final version agrees too, and versions only went up.
+    let pulled = client.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(pulled["items"], json!(final_diagnostics));
+    let mut last = 0;
+    client.drain(Duration::from_millis(200));
+    let published: Vec<i64> = client
+        .notifications
+        .iter()
+        .filter(|n| n["params"]["uri"] == uri.as_str())
+        .filter_map(|n| n["params"]["version"].as_i64())
+        .collect();
+    for v in published {
+        assert!(v >= last, "version {v} published after {last}");
+        last = v;
+    }
+    client.shutdown();
+}
+
+#[test]
+fn ranges_are_exact_after_emoji_and_cjk_in_utf16_and_utf8() {
+    // The invalid name sits after an emoji and CJK characters on the same line.
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations: {note: \"😀名前\", other: x}\nspec:\n  containers:\n    - {name: \"名_😀\", image: nginx:1.27}\n";
+    let line = 7;
+    let line_text = text.lines().nth(line).unwrap();
+    let byte_start = line_text.find('"').unwrap();
+    let byte_end = line_text.rfind('"').unwrap() + 1;
+    let utf16 = |s: &str| s.encode_utf16().count() as u32;
+    for (offer, start, end) in [
+        (
+            json!({}),
+            utf16(&line_text[..byte_start]),
+            utf16(&line_text[..byte_end]),
+        ),
+        (
+            json!({"general": {"positionEncodings": ["utf-8"]}}),
+            byte_start as u32,
+            byte_end as u32,
+        ),
+    ] {
+        let (mut client, _) = LspClient::initialized(offer);
+        let uri = uri("pod.yaml");
+        client.open(&uri, "yaml", 1, text);
+        let diagnostics = client.diagnostics(&uri, 1);
+        let d = diagnostics
+            .iter()
+            .find(|d| d["code"] == "K101")
+            .unwrap_or_else(|| panic!("{:?}", codes(&diagnostics)));
+        assert_eq!(d["range"], range((line as u32, start), (line as u32, end)));
+        client.shutdown();
+    }
+}
+
+#[test]
+fn pull_diagnostics_for_clients_that_prefer_them() {
+    let (mut client, result) =
+        LspClient::initialized(json!({"textDocument": {"diagnostic": {}}}));
+    assert_eq!(
+        result["capabilities"]["diagnosticProvider"]["identifier"],
+        "sidecar-lsp"
+    );
+    let uri = uri("pod.yaml");
+    client.open(&uri, "yaml", 1, KUBERNETES);
+    let report = client.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(report["kind"], "full");
+    assert!(codes(report["items"].as_array().unwrap()).contains(&"K102".to_string()));
+    let again = client.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}, "previousResultId": report["resultId"]}),
+    );
+    assert_eq!(again["kind"], "unchanged");
+    // Nothing is pushed to a client that pulls.
+    let pushed = client.try_wait_for(
+        "textDocument/publishDiagnostics",
+        &|_| true,
+        Duration::from_millis(300),
+    );
+    assert!(pushed.is_none());
+    client.shutdown();
+}
+
+#[test]
+fn settings_are_pulled_and_refreshed_on_change() {
+    let mut client = LspClient::start();
+    client.settings = json!({"rules": {"K102": "off"}});
+    client.initialize(json!({"workspace": {"configuration": true}}));
+    // Settings are pulled after `initialized`; the document's last report honours them.
+    let uri = uri("pod.yaml");
+    client.open(&uri, "yaml", 1, KUBERNETES);
+    client.drain(Duration::from_millis(500));
+    let last = client
+        .notifications
+        .iter()
+        .rev()
+        .find(|n| n["params"]["uri"] == uri.as_str())
+        .expect("diagnostics were published")["params"]["diagnostics"]
+        .clone();
+    assert!(!codes(last.as_array().unwrap()).contains(&"K102".to_string()));
+    assert!(
+        client
+            .server_requests
+            .iter()
+            .any(|r| r["method"] == "workspace/configuration")
+    );
+    client.notifications.clear();
+    // Turn it back on: the server re-pulls and re-publishes.
+    client.settings = json!({"rules": {"K102": "error"}});
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    let report = client.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str()
+            && p["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "K102"))
+    });
+    assert_eq!(report["version"], 1);
+    client.shutdown();
+}
+
+#[test]
+fn protocol_errors_get_proper_answers_and_the_server_stays_up() {
+    let mut client = LspClient::start();
+    // Before initialize: "server not initialized".
+    let early = client.request_raw("textDocument/hover", json!({}));
+    assert_eq!(early["error"]["code"], -32002);
+    client.initialize(json!({}));
+    let unknown = client.request_raw("sidecar/unknown", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601);
+    let invalid = client.request_raw("textDocument/diagnostic", json!({"textDocument": 3}));
+    assert_eq!(invalid["error"]["code"], -32602);
+    // A change to a document that is not open is ignored.
+    client.change(&uri("nowhere.yaml"), 2, range((0, 0), (0, 0)), "x");
+    assert!(client.is_running());
+    assert_eq!(client.shutdown(), Some(0));
+}
