@@ -80,9 +80,8 @@ fn initialize_announces_capabilities_and_utf16_by_default() {
 
 #[test]
 fn utf8_is_chosen_when_the_client_offers_it() {
-    let (client, result) = LspClient::initialized(
-        json!({"general": {"positionEncodings": ["utf-16", "utf-8"]}}),
-    );
+    let (client, result) =
+        LspClient::initialized(json!({"general": {"positionEncodings": ["utf-16", "utf-8"]}}));
     assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
     assert_eq!(client.shutdown(), Some(0));
 }
@@ -157,7 +156,9 @@ fn closing_a_document_clears_its_diagnostics() {
         "textDocument/didClose",
         json!({"textDocument": {"uri": uri}}),
     );
-    let cleared = client.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str());
+    let cleared = client.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str()
+    });
     assert_eq!(cleared["diagnostics"], json!([]));
     client.shutdown();
 }
@@ -172,24 +173,39 @@ fn a_thousand_rapid_changes_end_in_the_right_text_and_diagnostics() {
     client.open(&uri, "yaml", 1, start);
     // Type a 1,000-character container name one character at a time at line 8, column 12, then
     // a correction that deletes all but the last 3 characters: every edit depends on the last.
+    // Upper case makes the name invalid, so the final diagnostic quotes the final name.
     let mut expected = start.to_string();
     let insert_at = expected.find("name: \n").unwrap() + 6;
-    let alphabet: Vec<char> = "abcdefghij".chars().collect();
+    let alphabet: Vec<char> = "ABCDEFGHIJ".chars().collect();
     let mut version = 1;
     for i in 0..999 {
         version += 1;
         let ch = alphabet[i % alphabet.len()];
         let column = 12 + i as u32;
-        client.change(&uri, version, range((8, column), (8, column)), &ch.to_string());
+        client.change(
+            &uri,
+            version,
+            range((8, column), (8, column)),
+            &ch.to_string(),
+        );
         expected.insert(insert_at + i, ch);
     }
-    // The last edit: delete the first 996 characters, leaving the last three ("ghi").
+    // The last edit: delete the first 996 characters, leaving the last three ("GHI").
     version += 1;
     client.change(&uri, version, range((8, 12), (8, 12 + 996)), "");
     expected.replace_range(insert_at..insert_at + 996, "");
-    assert!(expected.contains("- name: ghi\n"));
+    assert!(expected.contains("- name: GHI\n"));
 
     let final_diagnostics = client.diagnostics(&uri, version);
+    let k101 = final_diagnostics
+        .iter()
+        .find(|d| d["code"] == "K101")
+        .expect("the final name is invalid");
+    assert!(
+        k101["message"].as_str().unwrap().contains("\"GHI\""),
+        "{k101}"
+    );
+    assert_eq!(k101["range"], range((8, 12), (8, 15)));
     // Open the expected text fresh: the server must agree with itself.
     let fresh = lsp_client::uri("fresh.yaml");
     client.open(&fresh, "yaml", 1, &expected);
@@ -252,8 +268,7 @@ fn ranges_are_exact_after_emoji_and_cjk_in_utf16_and_utf8() {
 
 #[test]
 fn pull_diagnostics_for_clients_that_prefer_them() {
-    let (mut client, result) =
-        LspClient::initialized(json!({"textDocument": {"diagnostic": {}}}));
+    let (mut client, result) = LspClient::initialized(json!({"textDocument": {"diagnostic": {}}}));
     assert_eq!(
         result["capabilities"]["diagnosticProvider"]["identifier"],
         "sidecar-lsp"

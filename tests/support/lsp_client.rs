@@ -176,7 +176,10 @@ impl LspClient {
         let params = self.wait_for("textDocument/publishDiagnostics", |p| {
             p["uri"] == uri && p["version"] == json!(version)
         });
-        params["diagnostics"].as_array().cloned().unwrap_or_default()
+        params["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Every message received so far, handled; then wait `quiet` for more.

@@ -150,9 +150,7 @@ impl DocumentStore {
 
     /// Open (or re-open) a document; returns its worker's wake-up handle and whether it is new.
     pub fn open(&self, uri: Uri, version: i32, text: &str) -> (Arc<Notify>, bool) {
-        let path = uri
-            .to_file_path()
-            .map(|p| p.to_string_lossy().into_owned());
+        let path = uri.to_file_path().map(|p| p.to_string_lossy().into_owned());
         let mut documents = self.lock();
         match documents.get_mut(&uri) {
             // A second didOpen replaces the text but keeps the worker.

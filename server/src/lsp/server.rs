@@ -53,7 +53,11 @@ impl Backend {
         let root = self.root_path();
         let (settings, options, problems) = settings::from_client(value, root.as_deref());
         self.shared.settings.set_client(settings);
-        *self.shared.options.write().unwrap_or_else(|e| e.into_inner()) = options;
+        *self
+            .shared
+            .options
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = options;
         self.shared.reanalyse_all();
         for problem in problems {
             self.shared
@@ -127,7 +131,11 @@ impl LanguageServer for Backend {
             let root = self.root_path();
             let (settings, editor, problems) = settings::from_client(options, root.as_deref());
             self.shared.settings.set_client(settings);
-            *self.shared.options.write().unwrap_or_else(|e| e.into_inner()) = editor;
+            *self
+                .shared
+                .options
+                .write()
+                .unwrap_or_else(|e| e.into_inner()) = editor;
             for problem in problems {
                 tracing::warn!("{problem}");
             }

@@ -64,10 +64,12 @@ impl Shared {
         let generation = self.generation.load(Ordering::Acquire);
         let job = {
             let mut documents = self.documents.lock();
-            documents.get_mut(uri).map(|doc| match doc.fresh_snapshot(generation) {
-                Some(snapshot) => Ok(snapshot),
-                None => Err((doc.version, doc.text(), doc.path.clone())),
-            })
+            documents
+                .get_mut(uri)
+                .map(|doc| match doc.fresh_snapshot(generation) {
+                    Some(snapshot) => Ok(snapshot),
+                    None => Err((doc.version, doc.text(), doc.path.clone())),
+                })
         };
         let shared = self.clone();
         let uri = uri.clone();
@@ -76,9 +78,7 @@ impl Shared {
                 Ok(snapshot) => Some(snapshot),
                 Err((version, text, path)) => {
                     let snapshot = shared.analyze(version, text, path).await?;
-                    shared
-                        .documents
-                        .install(&uri, generation, snapshot.clone());
+                    shared.documents.install(&uri, generation, snapshot.clone());
                     Some(snapshot)
                 }
             }
@@ -86,7 +86,12 @@ impl Shared {
     }
 
     /// Analyse `text` (at `version`) on the blocking pool.
-    async fn analyze(&self, version: i32, text: Arc<str>, path: Option<String>) -> Option<Snapshot> {
+    async fn analyze(
+        &self,
+        version: i32,
+        text: Arc<str>,
+        path: Option<String>,
+    ) -> Option<Snapshot> {
         let (settings, config_error) = self.settings.for_path(path.as_deref());
         if let Some(error) = config_error {
             self.client
