@@ -12,6 +12,7 @@ use tokio::sync::Notify;
 use tower_lsp_server::ls_types::{Position, Range, Uri};
 
 use crate::analysis::Analysis;
+use crate::config::Settings;
 use crate::text::ColumnUnit;
 
 /// A consistent view of one document: a text, its version, and the analysis of exactly that text.
@@ -23,6 +24,8 @@ pub struct Snapshot {
     pub text: Arc<str>,
     /// The analysis of `text`.
     pub analysis: Arc<Analysis>,
+    /// The settings it was made under.
+    pub settings: Arc<Settings>,
 }
 
 /// One open document.

@@ -12,23 +12,15 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::convert::Encoding;
 use super::features;
 use super::settings::{self, SECTION};
-use super::state::{Shared, diagnostics_worker};
+use super::state::{ClientFacts, Shared, diagnostics_worker};
 use crate::config::FILE_NAME;
 
 /// The language server.
 pub struct Backend {
     /// State shared with the diagnostics workers.
     pub shared: Arc<Shared>,
-    /// What the client said it can do.
-    client_info: std::sync::OnceLock<ClientFacts>,
     /// The workspace root (dialect globs in the client's settings are relative to it).
     root: std::sync::OnceLock<Option<std::path::PathBuf>>,
-}
-
-#[derive(Clone, Copy, Default)]
-struct ClientFacts {
-    pull_configuration: bool,
-    watch_files_dynamically: bool,
 }
 
 /// The languages we analyse.
@@ -39,13 +31,12 @@ impl Backend {
     pub fn new(client: Client) -> Self {
         Backend {
             shared: Arc::new(Shared::new(client)),
-            client_info: std::sync::OnceLock::new(),
             root: std::sync::OnceLock::new(),
         }
     }
 
     fn facts(&self) -> ClientFacts {
-        self.client_info.get().copied().unwrap_or_default()
+        self.shared.facts()
     }
 
     /// Apply the client's settings; report entries that make no sense.
@@ -111,12 +102,27 @@ impl LanguageServer for Backend {
             .push_diagnostics
             .store(!pulls_diagnostics, Ordering::Release);
         let workspace = caps.workspace.as_ref();
-        let _ = self.client_info.set(ClientFacts {
+        let text = caps.text_document.as_ref();
+        let _ = self.shared.facts.set(ClientFacts {
             pull_configuration: workspace.and_then(|w| w.configuration) == Some(true),
             watch_files_dynamically: workspace
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|w| w.dynamic_registration)
                 == Some(true),
+            snippets: text
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.snippet_support)
+                == Some(true),
+            hierarchical_symbols: text
+                .and_then(|t| t.document_symbol.as_ref())
+                .and_then(|s| s.hierarchical_document_symbol_support)
+                == Some(true),
+            show_document: caps
+                .window
+                .as_ref()
+                .and_then(|w| w.show_document.as_ref())
+                .is_some_and(|s| s.support),
         });
         #[allow(deprecated)]
         let root = params

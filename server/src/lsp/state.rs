@@ -13,8 +13,25 @@ use super::documents::{DocumentStore, Snapshot};
 use super::settings::{EditorOptions, SettingsCache};
 use crate::analysis::analyze;
 
+/// What the client said it can do, as far as we care.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ClientFacts {
+    /// It answers `workspace/configuration`.
+    pub pull_configuration: bool,
+    /// It lets us register file watchers.
+    pub watch_files_dynamically: bool,
+    /// It expands snippet syntax in completion items.
+    pub snippets: bool,
+    /// It shows nested document symbols.
+    pub hierarchical_symbols: bool,
+    /// It opens documents on `window/showDocument`.
+    pub show_document: bool,
+}
+
 /// State shared by every handler and worker.
 pub struct Shared {
+    /// What the client can do (set once, by `initialize`).
+    pub facts: std::sync::OnceLock<ClientFacts>,
     /// The connection to the client.
     pub client: Client,
     /// Open documents.
@@ -37,6 +54,7 @@ impl Shared {
     /// A fresh state for `client`.
     pub fn new(client: Client) -> Self {
         Shared {
+            facts: std::sync::OnceLock::new(),
             client,
             documents: DocumentStore::default(),
             settings: SettingsCache::default(),
@@ -46,6 +64,11 @@ impl Shared {
             push_diagnostics: AtomicBool::new(true),
             publish: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// What the client can do.
+    pub fn facts(&self) -> ClientFacts {
+        self.facts.get().copied().unwrap_or_default()
     }
 
     /// The negotiated encoding.
@@ -104,6 +127,7 @@ impl Shared {
                 version,
                 text,
                 analysis: Arc::new(analysis),
+                settings,
             }
         })
         .await;
