@@ -44,7 +44,7 @@ pub struct CpuMemory {
 }
 
 impl CpuMemory {
-    /// The amounts in the order cpu, memory.
+    /// The amount of `resource`.
     pub fn get(&self, resource: Resource) -> Option<Amount> {
         match resource {
             Resource::Cpu => self.cpu,

@@ -249,18 +249,20 @@ impl Hints<'_> {
         } else {
             format!("native sidecar: needs Kubernetes 1.29+ (set: {version})")
         };
-        out.push(self.hint(
-            policy,
-            label,
-            "`restartPolicy: Always` makes this init container a native sidecar (KEP-753): it \
+        out.push(
+            self.hint(
+                policy,
+                label,
+                "`restartPolicy: Always` makes this init container a native sidecar (KEP-753): it \
              starts in init-container order, and the next init container starts as soon as it \
              has started (or its startupProbe has succeeded); it is restarted whenever it exits, \
              its readiness counts toward the pod's, and it is stopped once the main containers \
              have finished. Its resources add to the pod's running total. Needs the \
              SidecarContainers feature: beta and on by default in 1.29, GA in 1.33 \
              (kubernetes-rules.md §1)."
-                .into(),
-        ));
+                    .into(),
+            ),
+        );
     }
 }
 
@@ -330,11 +332,17 @@ mod tests {
     }
 
     /// The hints of `fixture_text` are exactly `labels`, one at each `$0`.
-    fn check(fixture_text: &str, path: &str, settings: &Settings, labels: &[&str]) -> Vec<InlayHint> {
+    fn check(
+        fixture_text: &str,
+        path: &str,
+        settings: &Settings,
+        labels: &[&str],
+    ) -> Vec<InlayHint> {
         let (text, offsets) = fixture(fixture_text);
         let got = hints(&text, path, settings);
         let actual: Vec<(usize, &str)> = got.iter().map(|h| (h.offset, h.label.as_str())).collect();
-        let expected: Vec<(usize, &str)> = offsets.into_iter().zip(labels.iter().copied()).collect();
+        let expected: Vec<(usize, &str)> =
+            offsets.into_iter().zip(labels.iter().copied()).collect();
         assert_eq!(actual, expected, "{got:#?}");
         got
     }
@@ -564,7 +572,11 @@ spec:
         ] {
             for path in ["a.yaml", "a.json"] {
                 let analysis = analyze(text, Some(path), &Settings::default());
-                for range in [Span::new(0, text.len()), Span::new(3, 4), Span::new(0, 1 << 30)] {
+                for range in [
+                    Span::new(0, text.len()),
+                    Span::new(3, 4),
+                    Span::new(0, 1 << 30),
+                ] {
                     let _ = inlay_hints(&analysis, text, range, &Settings::default());
                 }
             }

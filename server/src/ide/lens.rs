@@ -105,44 +105,15 @@ fn pod_totals_lens(
     let requests = Resource::ALL.map(|r| total(&members, |d| d.requests.get(r), false));
     let limits = Resource::ALL.map(|r| total(&members, |d| d.limits.get(r), true));
 
-    let running = members.iter().filter(|m| is_running(m.container.role));
-    let sidecars = members
-        .iter()
-        .filter(|m| m.container.role.is_sidecar())
-        .count();
-    let running_count = running.clone().count();
-    let init_count = members
-        .iter()
-        .filter(|m| m.container.role == Role::Init)
-        .count();
-    let without_requests: Vec<&Member> = running
-        .filter(|m| m.demand.requests.cpu.is_none() || m.demand.requests.memory.is_none())
-        .collect();
+    let counts = Counts::of(&members);
     let has_main = workload.containers.iter().any(|c| c.role == Role::Main);
     let whole_pod = has_main && uncounted.is_empty();
-
-    // Title.
-    let mut parts = vec![requests_text(&requests), limits_text(&limits)];
-    let mut group = if whole_pod {
-        let mut g = format!(
-            "{} ({})",
-            plural(running_count, "container"),
-            plural(sidecars, "sidecar")
-        );
-        if init_count > 0 {
-            g.push_str(&format!(" + {init_count} init"));
-        }
-        g
-    } else {
-        plural(sidecars, "sidecar")
-    };
-    if !without_requests.is_empty() {
-        group.push_str(&format!(", {} without requests", without_requests.len()));
-    }
-    parts.push(group);
-    if let Some(note) = uncounted_title_note(object.dialect, has_main, &uncounted) {
-        parts.push(note);
-    }
+    let mut parts = vec![
+        requests_text(&requests),
+        limits_text(&limits),
+        counts.text(whole_pod),
+    ];
+    parts.extend(uncounted_title_note(object.dialect, has_main, &uncounted));
     let prefix = if whole_pod {
         "Pod totals"
     } else {
@@ -150,7 +121,6 @@ fn pod_totals_lens(
     };
     let title = format!("{prefix}: {}", parts.join(" · "));
 
-    // Details.
     let mut details: Vec<String> = members.iter().map(member_line).collect();
     for (label, totals) in [("request", &requests), ("limit", &limits)] {
         for (resource, t) in Resource::ALL.iter().zip(totals.iter()) {
@@ -166,24 +136,7 @@ fn pod_totals_lens(
             }
         }
     }
-    if !without_requests.is_empty() {
-        let names: Vec<String> = without_requests
-            .iter()
-            .map(|m| {
-                let missing: Vec<&str> = Resource::ALL
-                    .iter()
-                    .filter(|&&r| m.demand.requests.get(r).is_none())
-                    .map(|r| r.key())
-                    .collect();
-                format!("{} ({})", name_of(m.container), missing.join(", "))
-            })
-            .collect();
-        details.push(format!(
-            "without requests: {}. Autoscalers (HPA, VPA) measure usage against every \
-             container's requests, sidecars included.",
-            names.join(", ")
-        ));
-    }
+    details.extend(without_requests_line(&counts.without_requests));
     details.extend(platform_notes(tree, object, workload, &members, &uncounted));
 
     CodeLens {
@@ -192,6 +145,90 @@ fn pod_totals_lens(
         kind: CodeLensKind::PodTotals,
         details,
     }
+}
+
+/// How many containers of each kind count towards the totals.
+struct Counts<'m, 'a> {
+    running: usize,
+    sidecars: usize,
+    init: usize,
+    without_requests: Vec<&'m Member<'a>>,
+}
+
+impl<'m, 'a> Counts<'m, 'a> {
+    fn of(members: &'m [Member<'a>]) -> Self {
+        let running: Vec<&Member> = members
+            .iter()
+            .filter(|m| is_running(m.container.role))
+            .collect();
+        Counts {
+            running: running.len(),
+            sidecars: members
+                .iter()
+                .filter(|m| m.container.role.is_sidecar())
+                .count(),
+            init: members
+                .iter()
+                .filter(|m| m.container.role == Role::Init)
+                .count(),
+            without_requests: running
+                .into_iter()
+                .filter(|m| {
+                    Resource::ALL
+                        .iter()
+                        .any(|&r| m.demand.requests.get(r).is_none())
+                })
+                .collect(),
+        }
+    }
+
+    /// `3 containers (2 sidecars) + 1 init, 2 without requests`, or `2 sidecars` when only the
+    /// sidecars are counted.
+    fn text(&self, whole_pod: bool) -> String {
+        let mut text = if whole_pod {
+            format!(
+                "{} ({})",
+                plural(self.running, "container"),
+                plural(self.sidecars, "sidecar")
+            )
+        } else {
+            plural(self.sidecars, "sidecar")
+        };
+        if whole_pod && self.init > 0 {
+            text.push_str(&format!(" + {} init", self.init));
+        }
+        if !self.without_requests.is_empty() {
+            text.push_str(&format!(
+                ", {} without requests",
+                self.without_requests.len()
+            ));
+        }
+        text
+    }
+}
+
+/// Which containers run without a request, and why that matters once there are sidecars.
+fn without_requests_line(without: &[&Member]) -> Option<String> {
+    if without.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = without
+        .iter()
+        .map(|m| {
+            let missing: Vec<&str> = Resource::ALL
+                .iter()
+                .filter(|&&r| m.demand.requests.get(r).is_none())
+                .map(|r| r.key())
+                .collect();
+            format!("{} ({})", name_of(m.container), missing.join(", "))
+        })
+        .collect();
+    Some(format!(
+        "without requests: {}. The HPA computes utilization against the requests of every \
+         container, sidecars included (one missing request leaves it without a value), and the \
+         VPA recommends requests for sidecars as for any container.",
+        names.join(", ")
+    ))
 }
 
 /// Whether a container runs alongside the main containers for the pod's life.
@@ -279,7 +316,11 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// What the title says about containers whose resources are not known.
-fn uncounted_title_note(dialect: Dialect, has_main: bool, uncounted: &[&Container]) -> Option<String> {
+fn uncounted_title_note(
+    dialect: Dialect,
+    has_main: bool,
+    uncounted: &[&Container],
+) -> Option<String> {
     match dialect {
         Dialect::Hkube if !uncounted.is_empty() => {
             Some(format!("{WORKER} and {ALGORUNNER} not counted"))
@@ -384,8 +425,9 @@ fn platform_notes(
                 match c.name.as_deref() {
                     Some(ALGORUNNER) => notes.push(algorunner_note(tree, object)),
                     Some(WORKER) => notes.push(format!(
-                        "{WORKER}: its resources come from the task-executor's cluster settings, \
-                         not from the spec (not known here; hkube.md §2.3, §2.6)"
+                        "{WORKER}: set by the task-executor from cluster settings (WORKER_CPU 0.5 \
+                         and WORKER_MEMORY 512 by default, used only with RESOURCES_ENABLE, off by \
+                         default); what it renders is not known (hkube.md §2.3, §2.6)"
                     )),
                     _ => {}
                 }
@@ -423,18 +465,17 @@ fn platform_notes(
                     .into(),
             );
         }
-        Dialect::Kubernetes => {
+        Dialect::Kubernetes
             if workload
                 .pod_spec
                 .and_then(|s| tree.get(s, "resources"))
-                .is_some()
-            {
-                notes.push(
-                    "the pod sets pod-level `resources` (Kubernetes 1.32+): those bound the pod \
-                     as a whole, whatever the containers add up to"
-                        .into(),
-                );
-            }
+                .is_some() =>
+        {
+            notes.push(
+                "the pod sets pod-level `resources` (Kubernetes 1.32+): those bound the pod as a \
+                 whole, whatever the containers add up to"
+                    .into(),
+            );
         }
         _ => {}
     }
@@ -444,9 +485,8 @@ fn platform_notes(
 /// The algorunner runs the algorithm; the algorithm's own `cpu`/`mem` are what HKube counts for it.
 fn algorunner_note(tree: &Tree, object: &Object) -> String {
     let show = |key: &str| {
-        tree.get(object.root, key).and_then(|n| {
-            crate::ide::defaults::quantity_of(tree, n).map(|q| format!("{key} {q}"))
-        })
+        tree.get(object.root, key)
+            .and_then(|n| crate::ide::defaults::quantity_of(tree, n).map(|q| format!("{key} {q}")))
     };
     let asked: Vec<String> = ["cpu", "mem"].iter().filter_map(|k| show(k)).collect();
     if asked.is_empty() {
@@ -509,7 +549,11 @@ mod tests {
         let lenses = lenses_of(&text, path, settings);
         assert_eq!(lenses.len(), 1, "{lenses:#?}");
         let lens = lenses.into_iter().next().unwrap();
-        assert_eq!(lens.span, Span::new(offset, offset + key.len()), "{lens:#?}");
+        assert_eq!(
+            lens.span,
+            Span::new(offset, offset + key.len()),
+            "{lens:#?}"
+        );
         assert_eq!(&text[lens.span.range()], key);
         assert_eq!(lens.kind, CodeLensKind::PodTotals);
         lens
@@ -627,9 +671,11 @@ spec:
             lens.details[0],
             "main \"app\": requests cpu 1 (the limit), memory 1Gi (the limit) · limits cpu 1, memory 1Gi"
         );
-        assert!(lens.details[3].starts_with(
-            "without requests: \"proxy\" (cpu, memory), \"agent\" (memory). Autoscalers"
-        ));
+        assert!(
+            lens.details[3].starts_with(
+                "without requests: \"proxy\" (cpu, memory), \"agent\" (memory). The HPA"
+            )
+        );
     }
 
     #[test]
@@ -664,7 +710,7 @@ spec:
             [
                 "sidecar \"cache\": requests cpu 100m (default), memory 128Mi (default) · limits cpu 200m (default), memory 256Mi (default)",
                 "sidecar \"web\": requests cpu 250m, memory 256Mi · limits cpu none, memory 512Mi (default)",
-                "worker: its resources come from the task-executor's cluster settings, not from the spec (not known here; hkube.md §2.3, §2.6)",
+                "worker: set by the task-executor from cluster settings (WORKER_CPU 0.5 and WORKER_MEMORY 512 by default, used only with RESOURCES_ENABLE, off by default); what it renders is not known (hkube.md §2.3, §2.6)",
                 "algorunner: runs the algorithm, which asks for cpu 1, mem 512Mi; HKube adds this to the pod's request when it schedules (hkube.md §3.4), its container limits are not known here",
                 "HKube schedules on the sidecar requests written in the spec (cpu 250m, memory 256Mi), not on the defaults it fills in later (hkube.md §2.9)",
             ]
