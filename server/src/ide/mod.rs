@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod completion;
+pub mod defaults;
 pub mod hover;
 pub mod inlay;
 pub mod lens;
