@@ -256,7 +256,7 @@ fn volume_occurrences(tree: &Tree, object: &Object, workload: &Workload) -> Vec<
 }
 
 /// The node naming a declared volume.
-fn volume_name_node(tree: &Tree, v: &Volume) -> Option<NodeId> {
+pub(crate) fn volume_name_node(tree: &Tree, v: &Volume) -> Option<NodeId> {
     let node = v.node?;
     if v.source.as_deref() == Some("volumeClaimTemplates") {
         return tree.get_path(node, &["metadata", "name"]);

@@ -22,16 +22,21 @@ pub(super) fn for_diagnostic(cx: &Cx, d: &Diagnostic) -> Vec<CodeAction> {
         codes::UNSUPPORTED_VALUE
         | codes::INIT_RESTART_POLICY
         | codes::WORKLOAD_RESTART_POLICY
-        | codes::HKUBE_SCHEMA => enum_value(cx, d),
+        | codes::HKUBE_SCHEMA => return enum_value(cx, d),
         codes::RESOURCE_QUANTITY_INVALID => quantity_suffix(cx, d),
         codes::UNKNOWN_FIELD
         | codes::HKUBE_UNKNOWN_CONTAINER_FIELD
         | codes::CALYPTIA_UNKNOWN_FIELD
         | codes::VELA_PROBE_FIELD
-        | codes::VELA_IGNORED_FIELD => misspelt_key(cx, d),
+        | codes::VELA_IGNORED_FIELD => misspelt_key(cx, d).or_else(|| drop_key(cx, d)),
         codes::PROBE_SUCCESS_THRESHOLD => success_threshold(cx, d),
         codes::RESOURCES_MISSING => explicit_resources(cx, d),
-        codes::RESTART_POLICY_ON_CONTAINER => native::move_restarting_container(cx, d),
+        codes::RESTART_POLICY_ON_CONTAINER => {
+            return native::move_restarting_container(cx, d)
+                .into_iter()
+                .chain(drop_key(cx, d))
+                .collect();
+        }
         codes::CLASSIC_SIDECAR_IN_JOB => native::convert_for_diagnostic(cx, d),
         _ => None,
     };
@@ -77,23 +82,41 @@ pub(super) fn unused_name(name: &str, taken: &HashSet<&str>) -> Option<String> {
     })
 }
 
+/// Enum lists short enough to offer each value as a fix.
+const MAX_CHOICES: usize = 5;
+
 /// S104, K125, K129, H302: a value that is one of the supported values in another case (or a
-/// small typo away): replace it by that value.
-fn enum_value(cx: &Cx, d: &Diagnostic) -> Option<CodeAction> {
-    let supported = supported_values(&d.message)?;
-    let node = cx.value_at(d)?;
-    let current = cx.tree.str(node)?;
-    let better = crate::suggest::closest(current, supported.iter().map(String::as_str))?;
-    if better == current {
-        return None;
+/// small typo away) gets that value, preferred; otherwise each value of a short list is offered.
+fn enum_value(cx: &Cx, d: &Diagnostic) -> Vec<CodeAction> {
+    let Some(supported) = supported_values(&d.message) else {
+        return Vec::new();
+    };
+    let Some(node) = cx.value_at(d) else {
+        return Vec::new();
+    };
+    let Some(current) = cx.tree.str(node) else {
+        return Vec::new();
+    };
+    let change = |to: &str, preferred: bool| {
+        let edit = cx.layout.replace_string(node, to);
+        quick_fix(d, format!("Change to \"{to}\""), vec![edit], preferred)
+    };
+    if let Some(better) = crate::suggest::closest(current, supported.iter().map(String::as_str)) {
+        return if better == current {
+            Vec::new()
+        } else {
+            vec![change(better, true)]
+        };
     }
-    let edit = cx.layout.replace_string(node, better);
-    Some(quick_fix(
-        d,
-        format!("Change to \"{better}\""),
-        vec![edit],
-        true,
-    ))
+    if supported.len() > MAX_CHOICES {
+        return Vec::new();
+    }
+    let only = supported.len() == 1;
+    supported
+        .iter()
+        .filter(|s| !s.is_empty() && *s != current)
+        .map(|s| change(s, only))
+        .collect()
 }
 
 /// The values a diagnostic lists as allowed: Kubernetes' `supported values: "A", "B"` or ajv's
@@ -149,6 +172,20 @@ fn misspelt_key(cx: &Cx, d: &Diagnostic) -> Option<CodeAction> {
         format!("Rename `{}` to `{suggestion}`", entry.key),
         vec![edit],
         true,
+    ))
+}
+
+/// An unknown or ignored key with no better spelling (and K124's `restartPolicy` on a regular
+/// container): remove the entry.
+fn drop_key(cx: &Cx, d: &Diagnostic) -> Option<CodeAction> {
+    let (object, index) = cx.entry_at(d)?;
+    let entry = cx.tree.entries(object)?.get(index)?;
+    let edit = cx.layout.remove_entry(object, index)?;
+    Some(quick_fix(
+        d,
+        format!("Remove `{}`", entry.key),
+        vec![edit],
+        false,
     ))
 }
 
@@ -352,6 +389,70 @@ mod tests {
             "K125",
             "Change to \"Always\"",
             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n  initContainers:\n    - name: log-shipper\n      image: fluent/fluent-bit:3.1\n      restartPolicy: Always\n",
+        );
+    }
+
+    #[test]
+    fn enum_case_in_a_compact_single_item_list() {
+        check_fix(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  initContainers:\n  - name: client\n    image: busybox:1.36\n    restartPolicy: alw$0ays\n  containers:\n  - name: web\n    image: nginx:1.27\n",
+            "pod.yaml",
+            "K125",
+            "Change to \"Always\"",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  initContainers:\n  - name: client\n    image: busybox:1.36\n    restartPolicy: Always\n  containers:\n  - name: web\n    image: nginx:1.27\n",
+        );
+    }
+
+    #[test]
+    fn each_value_of_a_short_list_is_offered() {
+        let text = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: once\nspec:\n  template:\n    spec:\n      restartPolicy: Alw$0ays\n      containers:\n        - name: job\n          image: busybox:1.36\n";
+        let (_, actions) = super::super::test_support::actions_at(
+            text,
+            "job.yaml",
+            &crate::config::Settings::default(),
+        );
+        let titles: Vec<(&str, bool)> = actions
+            .iter()
+            .map(|a| (a.title.as_str(), a.preferred))
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                ("Change to \"OnFailure\"", false),
+                ("Change to \"Never\"", false)
+            ]
+        );
+        check_fix(
+            text,
+            "job.yaml",
+            "K129",
+            "Change to \"Never\"",
+            &text.replace("Alw$0ays", "Never"),
+        );
+    }
+
+    #[test]
+    fn unknown_keys_without_a_suggestion_are_removed() {
+        check_fix(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - fo$0o: 1\n      name: app\n      image: nginx:1.27\n",
+            "pod.yaml",
+            "S101",
+            "Remove `foo`",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n",
+        );
+        check_fix(
+            "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: shop\nspec:\n  components:\n    - name: api\n      type: webservice\n      properties:\n        image: shop/api:2.3\n      traits:\n        - type: sidecar\n          properties:\n            name: proxy\n            image: envoyproxy/envoy:v1.31.0\n            livenessProbe:\n              httpGet: {path: /ready, port: 9901, sch$0eme: HTTP}\n",
+            "app.yaml",
+            "V403",
+            "Remove `scheme`",
+            "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: shop\nspec:\n  components:\n    - name: api\n      type: webservice\n      properties:\n        image: shop/api:2.3\n      traits:\n        - type: sidecar\n          properties:\n            name: proxy\n            image: envoyproxy/envoy:v1.31.0\n            livenessProbe:\n              httpGet: {path: /ready, port: 9901}\n",
+        );
+        check_fix(
+            "{\"name\": \"geoip\",\n \"image\": \"geoip:1.0\",\n \"col$0our\": \"blue\",\n \"resources\": {\"requests\": {\"cpu\": \"100m\", \"memory\": \"64Mi\"}}}",
+            "geoip.sidecar.json",
+            "C505",
+            "Remove `colour`",
+            "{\"name\": \"geoip\",\n \"image\": \"geoip:1.0\",\n \"resources\": {\"requests\": {\"cpu\": \"100m\", \"memory\": \"64Mi\"}}}",
         );
     }
 

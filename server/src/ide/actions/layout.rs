@@ -195,7 +195,9 @@ impl<'a> Layout<'a> {
     /// The conventions around `near` (a node of the region being edited), with strings quoted
     /// like `quote_like` when given.
     pub(crate) fn style(&self, near: NodeId, quote_like: Option<NodeId>) -> Style {
-        let newline = if self.text.contains("\r\n") {
+        // The first line break tells (a whole-text scan would cost more than the edit).
+        let first_break = self.text.find('\n');
+        let newline = if first_break.is_some_and(|i| i > 0 && self.byte(i - 1) == Some(b'\r')) {
             "\r\n"
         } else {
             "\n"
@@ -814,6 +816,45 @@ impl<'a> Layout<'a> {
             col: self.col(dash),
             block: true,
         })
+    }
+
+    /// Remove entry `index` of `object`, with its separator. `None` for the only entry of a block
+    /// mapping (removing it would leave no mapping).
+    pub(crate) fn remove_entry(&self, object: NodeId, index: usize) -> Option<TextEdit> {
+        let entries = self.tree.entries(object)?;
+        let e = entries.get(index)?;
+        let key_at = e.key_span.start as usize;
+        let end = self.content_end(e.value).max(e.key_span.end as usize);
+        if self.is_flow(object) {
+            let span = if index > 0 {
+                let prev = &entries[index - 1];
+                Span::new(
+                    self.content_end(prev.value).max(prev.key_span.end as usize),
+                    end,
+                )
+            } else if let Some(next) = entries.get(1) {
+                Span::new(key_at, next.key_span.start as usize)
+            } else {
+                Span::new(key_at, end)
+            };
+            return Some(TextEdit::replace(span, ""));
+        }
+        if self.starts_line(key_at) {
+            if entries.len() == 1 {
+                return None;
+            }
+            let from = self.line_start(key_at);
+            return Some(TextEdit::replace(
+                Span::new(from, self.next_line_start(end)),
+                "",
+            ));
+        }
+        // The first key of a sequence item (`- key: …`): the next key moves up after the dash.
+        let next = entries.get(index + 1)?;
+        Some(TextEdit::replace(
+            Span::new(key_at, next.key_span.start as usize),
+            "",
+        ))
     }
 
     /// Remove item `index` from `list`, with its separator.
