@@ -476,3 +476,97 @@ mod on_real_files {
         assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    //! Half-typed documents: every prefix of real files, every feature, no panic, and edits that
+    //! stay inside the text on character boundaries and never overlap.
+
+    use super::*;
+    use crate::ide::{navigation, symbols};
+
+    fn check_edits(text: &str, edits: &[TextEdit], what: &str) {
+        let mut spans: Vec<Span> = edits.iter().map(|e| e.span).collect();
+        spans.sort();
+        for s in &spans {
+            assert!(
+                s.start <= s.end && (s.end as usize) <= text.len(),
+                "{what}: {s:?} out of the text"
+            );
+            assert!(
+                text.is_char_boundary(s.start as usize) && text.is_char_boundary(s.end as usize),
+                "{what}: {s:?} splits a character"
+            );
+        }
+        assert!(
+            spans.windows(2).all(|w| w[0].end <= w[1].start),
+            "{what}: overlapping edits"
+        );
+    }
+
+    #[test]
+    fn every_prefix_of_every_example() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+        let mut files: Vec<_> = ["calyptia", "hkube", "kubernetes", "kubevela"]
+            .iter()
+            .flat_map(|d| {
+                std::fs::read_dir(root.join(d))
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+            })
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        assert!(!files.is_empty());
+        let settings = Settings::default();
+        for path in files {
+            let full = std::fs::read_to_string(&path).unwrap();
+            let name = path.to_string_lossy().to_string();
+            // A CRLF copy and one with multi-byte text too.
+            let variants = [
+                full.clone(),
+                full.replace('\n', "\r\n"),
+                full.replace("name", "nämé"),
+            ];
+            for text in &variants {
+                let mut end = 0;
+                while end <= text.len() {
+                    let prefix = &text[..crate::text::floor_char_boundary(text, end)];
+                    let a = crate::analyze(prefix, Some(&name), &settings);
+                    for action in code_actions(&a, prefix, Span::new(0, prefix.len()), &settings) {
+                        check_edits(prefix, &action.edits, &action.title);
+                    }
+                    let _ = symbols::document_symbols(&a, prefix);
+                    for offset in (0..=prefix.len()).step_by(5) {
+                        let _ = navigation::definition(&a, prefix, offset);
+                        let _ = navigation::references(&a, prefix, offset, true);
+                        if navigation::prepare_rename(&a, prefix, offset).is_some()
+                            && let Ok(edits) = navigation::rename(&a, prefix, offset, "renamed")
+                        {
+                            check_edits(prefix, &edits, "rename");
+                        }
+                    }
+                    end += 97;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn crlf_documents_get_crlf_edits() {
+        let text = "apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: web\r\nspec:\r\n  containers:\r\n    - name: web\r\n      image: nginx:1.27\r\n      volumeMounts:\r\n        - name: data\r\n          mountPath: /data\r\n";
+        let settings = Settings::default();
+        let a = crate::analyze(text, Some("pod.yaml"), &settings);
+        let at = text.find("name: data").unwrap() + 7;
+        let actions = code_actions(&a, text, Span::at(at), &settings);
+        let declare = actions
+            .iter()
+            .find(|x| x.title.starts_with("Declare volume"))
+            .unwrap();
+        assert_eq!(
+            crate::ide::apply_edits(text, &declare.edits),
+            format!("{text}  volumes:\r\n    - name: data\r\n      emptyDir: {{}}\r\n")
+        );
+    }
+}

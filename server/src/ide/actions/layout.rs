@@ -344,15 +344,17 @@ impl<'a> Layout<'a> {
 
     /// The text inside a scalar's quotes (the whole scalar when it is plain).
     pub(crate) fn inner_span(&self, node: NodeId) -> Span {
-        let span = self.tree.span(node);
-        let quoted = matches!(self.byte(span.start as usize), Some(b'"' | b'\''))
-            && span.len() >= 2
-            && self.byte(span.end as usize - 1) == self.byte(span.start as usize);
-        if quoted {
-            Span::new(span.start as usize + 1, span.end as usize - 1)
-        } else {
-            span
-        }
+        self.inside_quotes(self.tree.span(node))
+    }
+
+    /// `span` without its quotes (a string a syntax error left unterminated has only one).
+    fn inside_quotes(&self, span: Span) -> Span {
+        let (start, end) = (span.start as usize, span.end as usize);
+        let Some(quote) = self.byte(start).filter(|b| matches!(b, b'"' | b'\'')) else {
+            return span;
+        };
+        let closed = end >= start + 2 && self.byte(end - 1) == Some(quote);
+        Span::new(start + 1, if closed { end - 1 } else { end })
     }
 
     /// Replace a string scalar by `new`, keeping its quotes (a plain YAML scalar is quoted only
@@ -381,15 +383,9 @@ impl<'a> Layout<'a> {
         match self.byte(span.start as usize) {
             Some(b'"') => {
                 let quoted = json_string(new);
-                TextEdit::replace(
-                    Span::new(span.start as usize + 1, span.end as usize - 1),
-                    &quoted[1..quoted.len() - 1],
-                )
+                TextEdit::replace(self.inside_quotes(span), &quoted[1..quoted.len() - 1])
             }
-            Some(b'\'') => TextEdit::replace(
-                Span::new(span.start as usize + 1, span.end as usize - 1),
-                new.replace('\'', "''"),
-            ),
+            Some(b'\'') => TextEdit::replace(self.inside_quotes(span), new.replace('\'', "''")),
             _ => TextEdit::replace(span, new),
         }
     }
