@@ -126,13 +126,13 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// Every container of every pod whose object holds `offset`.
-    fn containers_near(&self, offset: usize) -> impl Iterator<Item = Found<'a>> + 'a {
+    /// Every container of every pod whose object meets `range`.
+    fn containers_near(&self, range: Span) -> impl Iterator<Item = Found<'a>> + 'a {
         let tree = self.tree;
         self.analysis
             .objects
             .iter()
-            .filter(move |o| tree.span(o.root).touches(offset))
+            .filter(move |o| touches(tree.span(o.root), range))
             .flat_map(|object| {
                 object.workloads.iter().flat_map(move |workload| {
                     workload.containers.iter().map(move |container| Found {
@@ -148,16 +148,17 @@ impl<'a> Cx<'a> {
     /// whole container.
     pub(super) fn container_at(&self, span: Span) -> Option<Found<'a>> {
         let tree = self.tree;
-        self.containers_near(span.start as usize).find(|f| {
-            let c = f.container;
-            let Some(node) = c.node else { return false };
-            c.field(tree, "name").is_some_and(|n| tree.span(n) == span)
-                || tree
-                    .entries(node)
-                    .and_then(|e| e.first())
-                    .is_some_and(|e| e.key_span == span)
-                || tree.span(node) == span
-        })
+        self.containers_near(Span::at(span.start as usize))
+            .find(|f| {
+                let c = f.container;
+                let Some(node) = c.node else { return false };
+                c.field(tree, "name").is_some_and(|n| tree.span(n) == span)
+                    || tree
+                        .entries(node)
+                        .and_then(|e| e.first())
+                        .is_some_and(|e| e.key_span == span)
+                    || tree.span(node) == span
+            })
     }
 
     /// The root of the document holding a diagnostic.
@@ -366,6 +367,12 @@ mod speed {
                 code_actions(&analysis, &text, Span::at(offset), &settings)
             });
         }
+        let everything = code_actions(&analysis, &text, Span::new(0, text.len()), &settings);
+        let refactors = everything
+            .iter()
+            .filter(|a| a.kind == CodeActionKind::RefactorRewrite)
+            .count();
+        assert_eq!(refactors, 105, "one refactor per envoy sidecar");
         time("whole-document code_actions", budget * 20, || {
             code_actions(&analysis, &text, Span::new(0, text.len()), &settings)
         });

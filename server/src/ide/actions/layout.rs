@@ -409,11 +409,7 @@ impl<'a> Layout<'a> {
 
     /// A snippet on one line: JSON, or YAML flow.
     pub(crate) fn inline(&self, value: &Snippet, style: &Style) -> String {
-        let colon = if self.format == Format::Json && !style.colon_space {
-            ":"
-        } else {
-            ": "
-        };
+        let colon = self.colon(style);
         match value {
             Snippet::Str(s) => self.scalar(s, style.quote, true),
             Snippet::Raw(r) => r.clone(),
@@ -550,17 +546,7 @@ impl<'a> Layout<'a> {
                     }
                 }
             }
-            other => out.push(format!(
-                "{lead}{}",
-                self.yaml_scalar_or_inline(other, style)
-            )),
-        }
-    }
-
-    fn yaml_scalar_or_inline(&self, value: &Snippet, style: &Style) -> String {
-        match value {
-            Snippet::Str(s) => self.scalar(s, style.quote, false),
-            other => self.inline(other, style),
+            other => out.push(format!("{lead}{}", self.yaml_scalar(other, style))),
         }
     }
 
@@ -574,11 +560,7 @@ impl<'a> Layout<'a> {
         style: &Style,
     ) -> String {
         if flow {
-            let colon = if self.format == Format::Json && !style.colon_space {
-                ":"
-            } else {
-                ": "
-            };
+            let colon = self.colon(style);
             let rendered = if self.format == Format::Json {
                 self.json_pretty(value, col, style)
             } else {
@@ -691,11 +673,7 @@ impl<'a> Layout<'a> {
     }
 
     fn entry_text_inline(&self, key: &str, value: &Snippet, style: &Style) -> String {
-        let colon = if self.format == Format::Json && !style.colon_space {
-            ":"
-        } else {
-            ": "
-        };
+        let colon = self.colon(style);
         format!("{}{colon}{}", self.key(key), self.inline(value, style))
     }
 

@@ -19,11 +19,13 @@ const NATIVE_SIDECARS_FROM: u8 = 29;
 
 /// K124: a container of `containers` with `restartPolicy: Always` wants to be a native sidecar.
 pub(super) fn move_restarting_container(cx: &Cx, d: &Diagnostic) -> Option<CodeAction> {
-    let found = cx.containers_near(d.span.start as usize).find(|f| {
-        f.container
-            .node
-            .is_some_and(|n| cx.tree.span(n).contains(d.span.start as usize))
-    })?;
+    let found = cx
+        .containers_near(Span::at(d.span.start as usize))
+        .find(|f| {
+            f.container
+                .node
+                .is_some_and(|n| cx.tree.span(n).contains(d.span.start as usize))
+        })?;
     let policy = found.container.field(cx.tree, "restartPolicy")?;
     if cx.tree.str(policy) != Some("Always") {
         return None;
@@ -56,7 +58,7 @@ fn convert_title(found: &Found) -> String {
 
 /// The refactor, on classic sidecars the range touches (unless a P202 fix already does it).
 pub(super) fn refactors(cx: &Cx, range: Span, actions: &mut Vec<CodeAction>) {
-    for found in cx.containers_near(range.start as usize) {
+    for found in cx.containers_near(range) {
         let c = found.container;
         let Some(node) = c.node else { continue };
         if c.role != Role::Sidecar || !touches(cx.tree.span(node), range) {
@@ -122,10 +124,15 @@ fn move_to_init(cx: &Cx, found: &Found, set_policy: bool) -> Option<Vec<TextEdit
             )?,
         });
     }
-    let item_text = shifted_text(cx.text, source.span, &inner)?;
+    let moved = Moved {
+        node,
+        source,
+        text: shifted_text(cx.text, source.span, &inner)?,
+        set_policy,
+    };
 
     let remove = layout.remove_item(containers, index)?;
-    let insert = insert_into_init(cx, spec, containers, node, &source, &item_text, &style)?;
+    let insert = insert_into_init(cx, spec, containers, &moved, &style)?;
     Some(vec![remove, insert])
 }
 
@@ -146,14 +153,24 @@ fn shifted_text(text: &str, span: Span, edits: &[TextEdit]) -> Option<String> {
     Some(apply_edits(slice, &local))
 }
 
+/// The container being moved.
+struct Moved {
+    /// Its object.
+    node: NodeId,
+    /// Where its text is.
+    source: ItemSource,
+    /// Its text, with `restartPolicy` already written in when `set_policy`.
+    text: String,
+    /// Whether the move also sets `restartPolicy: Always`.
+    set_policy: bool,
+}
+
 /// Insert the moved container's text into `initContainers`.
 fn insert_into_init(
     cx: &Cx,
     spec: NodeId,
     containers: NodeId,
-    node: NodeId,
-    source: &ItemSource,
-    item_text: &str,
+    moved: &Moved,
     style: &super::layout::Style,
 ) -> Option<TextEdit> {
     let tree = cx.tree;
@@ -168,7 +185,7 @@ fn insert_into_init(
         if !layout.is_flow(list) {
             // Block list: same dash column as its items.
             let dash_col = layout.col(dash_before(cx.text, first_at)?);
-            let text = block_item(source, item_text, dash_col)?;
+            let text = block_item(moved, dash_col);
             let at = layout.line_end(layout.content_end(last));
             return Some(TextEdit::insert(at, format!("{nl}{text}")));
         }
@@ -176,7 +193,7 @@ fn insert_into_init(
         let open = tree.span(list).start as usize;
         let multiline = !layout.same_line(open, last_at) && layout.starts_line(last_at);
         let col = layout.col(last_at);
-        let text = flow_item(cx, node, source, item_text, col)?;
+        let text = flow_item(cx, moved, col)?;
         let sep = if multiline {
             format!("{nl}{}", " ".repeat(col))
         } else {
@@ -198,16 +215,16 @@ fn insert_into_init(
             let init_col = tree
                 .key_span(list)
                 .map_or(key_col, |k| layout.col(k.start as usize));
-            let text = if item_text.contains('\n') {
+            let text = if moved.text.contains('\n') {
                 let inner_col = init_col + style.indent;
-                let body = flow_item(cx, node, source, item_text, inner_col)?;
+                let body = flow_item(cx, moved, inner_col)?;
                 format!(
                     "{nl}{}{body}{nl}{}",
                     " ".repeat(inner_col),
                     " ".repeat(init_col)
                 )
             } else {
-                flow_item(cx, node, source, item_text, layout.col(open + 1))?
+                flow_item(cx, moved, layout.col(open + 1))?
             };
             Some(TextEdit::insert(open + 1, text))
         }
@@ -226,7 +243,7 @@ fn insert_into_init(
                     tree.span(*tree.items(containers)?.first()?).start as usize,
                 )?)
             };
-            let text = block_item(source, item_text, dash_col)?;
+            let text = block_item(moved, dash_col);
             let at = layout.line_start(containers_key.start as usize);
             Some(TextEdit::insert(
                 at,
@@ -237,16 +254,16 @@ fn insert_into_init(
             let multiline = layout.starts_line(containers_key.start as usize);
             let key = layout.key("initContainers");
             let colon = layout.colon(style);
-            let list = if multiline && item_text.contains('\n') {
+            let list = if multiline && moved.text.contains('\n') {
                 let inner_col = key_col + style.indent;
-                let body = flow_item(cx, node, source, item_text, inner_col)?;
+                let body = flow_item(cx, moved, inner_col)?;
                 format!(
                     "[{nl}{}{body}{nl}{}]",
                     " ".repeat(inner_col),
                     " ".repeat(key_col)
                 )
             } else {
-                format!("[{}]", flow_item(cx, node, source, item_text, key_col)?)
+                format!("[{}]", flow_item(cx, moved, key_col)?)
             };
             let sep = if multiline {
                 format!("{nl}{}", " ".repeat(key_col))
@@ -268,47 +285,41 @@ fn dash_before(text: &str, at: usize) -> Option<usize> {
 }
 
 /// The moved text as a block item with its dash at `dash_col`.
-fn block_item(source: &ItemSource, item_text: &str, dash_col: usize) -> Option<String> {
-    if source.block {
-        return Some(reindent(
-            item_text,
-            dash_col as isize - source.col as isize,
-            true,
-        ));
+fn block_item(moved: &Moved, dash_col: usize) -> String {
+    let shift = |to: usize| to as isize - moved.source.col as isize;
+    if moved.source.block {
+        return reindent(&moved.text, shift(dash_col), true);
     }
     // A flow item (`{…}`) is a valid block item as it is.
-    let body = reindent(
-        item_text,
-        (dash_col + 2) as isize - source.col as isize,
-        false,
-    );
-    Some(format!("{}- {body}", " ".repeat(dash_col)))
+    let body = reindent(&moved.text, shift(dash_col + 2), false);
+    format!("{}- {body}", " ".repeat(dash_col))
 }
 
 /// The moved text as a flow item whose first byte sits at `col`. A block item is rewritten in
-/// flow syntax (comments inside it cannot follow; block scalars cannot be written flow: `None`).
-fn flow_item(
-    cx: &Cx,
-    node: NodeId,
-    source: &ItemSource,
-    item_text: &str,
-    col: usize,
-) -> Option<String> {
-    if !source.block {
-        return Some(reindent(
-            item_text,
-            col as isize - source.col as isize,
-            false,
-        ));
+/// flow syntax from the tree, with `restartPolicy: Always` when the move sets it (comments inside
+/// it cannot follow; block scalars cannot be written flow: `None`).
+fn flow_item(cx: &Cx, moved: &Moved, col: usize) -> Option<String> {
+    if !moved.source.block {
+        let shift = col as isize - moved.source.col as isize;
+        return Some(reindent(&moved.text, shift, false));
     }
-    let mut snippet = flow_snippet(cx, node)?;
-    if let Snippet::Map(entries) = &mut snippet
-        && !entries.iter().any(|(k, _)| k == "restartPolicy")
-        && item_text.contains("restartPolicy")
+    let mut snippet = flow_snippet(cx, moved.node)?;
+    if moved.set_policy
+        && let Snippet::Map(entries) = &mut snippet
     {
-        entries.push(("restartPolicy".into(), Snippet::raw("Always")));
+        let always = Snippet::raw("Always");
+        match entries.iter().position(|(k, _)| k == "restartPolicy") {
+            Some(i) => entries[i].1 = always,
+            None => {
+                let at = entries
+                    .iter()
+                    .position(|(k, _)| k == "image")
+                    .map_or(entries.len(), |i| i + 1);
+                entries.insert(at, ("restartPolicy".into(), always));
+            }
+        }
     }
-    let style = cx.layout.style(node, None);
+    let style = cx.layout.style(moved.node, None);
     Some(cx.layout.inline(&snippet, &style))
 }
 
@@ -412,6 +423,30 @@ mod tests {
         assert_eq!(
             crate::ide::apply_edits(&clean, &action.edits),
             "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {initContainers: [{name: envoy, image: 'envoyproxy/envoy:v1.31.0', restartPolicy: Always}], containers: [{name: web, image: 'nginx:1.27'}]}\n"
+        );
+    }
+
+    #[test]
+    fn block_items_join_a_flow_list_and_flow_items_a_new_block_list() {
+        let refactored = |text: &str| {
+            let (clean, actions) = actions_at(text, "pod.yaml", &Settings::default());
+            let action = actions
+                .iter()
+                .find(|a| a.kind == CodeActionKind::RefactorRewrite)
+                .expect("the refactor");
+            crate::ide::apply_edits(&clean, &action.edits)
+        };
+        assert_eq!(
+            refactored(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  initContainers: [{name: init, image: 'busybox:1.36'}]\n  containers:\n    - name: app\n      image: nginx:1.27\n    - name: envoy$0\n      image: envoyproxy/envoy:v1.31.0\n      args: [--log-level, info]\n"
+            ),
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  initContainers: [{name: init, image: 'busybox:1.36'}, {name: envoy, image: envoyproxy/envoy:v1.31.0, restartPolicy: Always, args: [--log-level, info]}]\n  containers:\n    - name: app\n      image: nginx:1.27\n"
+        );
+        assert_eq!(
+            refactored(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers: [{name: app, image: nginx:1.27}, {name: envoy$0, image: envoyproxy/envoy:v1.31.0}]\n"
+            ),
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  initContainers:\n    - {name: envoy, image: envoyproxy/envoy:v1.31.0, restartPolicy: Always}\n  containers: [{name: app, image: nginx:1.27}]\n"
         );
     }
 
