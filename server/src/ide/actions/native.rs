@@ -64,19 +64,20 @@ pub(super) fn refactors(cx: &Cx, range: Span, actions: &mut Vec<CodeAction>) {
         if c.role != Role::Sidecar || !touches(cx.tree.span(node), range) {
             continue;
         }
-        let title = convert_title(&found);
-        if actions.iter().any(|a| a.title == title) {
+        let Some(edits) = move_to_init(cx, &found, true) else {
+            continue;
+        };
+        // A P202 quick fix in the range already does it.
+        if actions.iter().any(|a| a.edits == edits) {
             continue;
         }
-        if let Some(edits) = move_to_init(cx, &found, true) {
-            actions.push(CodeAction {
-                title,
-                kind: CodeActionKind::RefactorRewrite,
-                diagnostics: Vec::new(),
-                edits,
-                preferred: false,
-            });
-        }
+        actions.push(CodeAction {
+            title: convert_title(&found),
+            kind: CodeActionKind::RefactorRewrite,
+            diagnostics: Vec::new(),
+            edits,
+            preferred: false,
+        });
     }
 }
 
