@@ -61,7 +61,7 @@ pub(super) fn refactors(cx: &Cx, range: Span, actions: &mut Vec<CodeAction>) {
     for found in cx.containers_near(range) {
         let c = found.container;
         let Some(node) = c.node else { continue };
-        if c.role != Role::Sidecar || !touches(cx.tree.span(node), range) {
+        if c.role != Role::Sidecar || !touches(item_area(cx, node), range) {
             continue;
         }
         let Some(edits) = move_to_init(cx, &found, true) else {
@@ -78,6 +78,18 @@ pub(super) fn refactors(cx: &Cx, range: Span, actions: &mut Vec<CodeAction>) {
             edits,
             preferred: false,
         });
+    }
+}
+
+/// A container's span, from the start of its line when only its list dash precedes it.
+fn item_area(cx: &Cx, node: NodeId) -> Span {
+    let span = cx.tree.span(node);
+    let line = cx.layout.line_start(span.start as usize);
+    let lead = &cx.text[line..span.start as usize];
+    if lead.bytes().all(|b| matches!(b, b' ' | b'-')) {
+        Span::new(line, span.end as usize)
+    } else {
+        span
     }
 }
 
@@ -469,6 +481,16 @@ mod tests {
             actions
                 .iter()
                 .all(|a| a.kind != CodeActionKind::RefactorRewrite)
+        );
+        // On the list dash of the sidecar too.
+        let on_dash = text
+            .replace("envoy$0", "envoy")
+            .replace("    - name: envoy", "   $0 - name: envoy");
+        let (_, actions) = actions_at(&on_dash, "pod.yaml", &Settings::default());
+        assert!(
+            actions
+                .iter()
+                .any(|a| a.kind == CodeActionKind::RefactorRewrite)
         );
         // On the main container: nothing to convert.
         let on_main = text
