@@ -136,9 +136,96 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
+/// The text a snippet inserts when the client cannot expand snippets: each placeholder's default
+/// (the first choice of a choice list), tab stops removed, escapes resolved.
+pub fn snippet_to_plain(snippet: &str) -> String {
+    let mut out = String::with_capacity(snippet.len());
+    let mut chars = snippet.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(&next) = chars.peek()
+                    && matches!(next, '$' | '}' | '\\' | ',' | '|')
+                {
+                    out.push(next);
+                    chars.next();
+                } else {
+                    out.push('\\');
+                }
+            }
+            '$' => match chars.peek().copied() {
+                Some(d) if d.is_ascii_digit() => {
+                    while chars.peek().is_some_and(char::is_ascii_digit) {
+                        chars.next();
+                    }
+                }
+                Some('{') => {
+                    chars.next();
+                    while chars.peek().is_some_and(char::is_ascii_digit) {
+                        chars.next();
+                    }
+                    match chars.next() {
+                        // ${1:default}: keep the default (which may nest further snippets).
+                        Some(':') => {
+                            let mut depth = 1;
+                            let mut inner = String::new();
+                            for c in chars.by_ref() {
+                                match c {
+                                    '{' => depth += 1,
+                                    '}' => {
+                                        depth -= 1;
+                                        if depth == 0 {
+                                            break;
+                                        }
+                                    }
+                                    _ => {}
+                                }
+                                inner.push(c);
+                            }
+                            out.push_str(&snippet_to_plain(&inner));
+                        }
+                        // ${1|a,b|}: the first choice.
+                        Some('|') => {
+                            let mut first = String::new();
+                            let mut done = false;
+                            for c in chars.by_ref() {
+                                if c == '}' {
+                                    break;
+                                }
+                                if c == ',' || c == '|' {
+                                    done = true;
+                                }
+                                if !done {
+                                    first.push(c);
+                                }
+                            }
+                            out.push_str(&first);
+                        }
+                        // ${1}
+                        _ => {}
+                    }
+                }
+                _ => out.push('$'),
+            },
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snippets_become_their_defaults_for_clients_without_snippets() {
+        assert_eq!(
+            snippet_to_plain("name: ${1:sidecar}\nimage: $2\npolicy: ${3|Always,Never|}$0"),
+            "name: sidecar\nimage: \npolicy: Always"
+        );
+        assert_eq!(snippet_to_plain("cost: \\$5 ${1:{a: \\}}}"), "cost: $5 {a: }}");
+        assert_eq!(snippet_to_plain("${1:outer ${2:inner}}"), "outer inner");
+    }
 
     #[test]
     fn ranges_count_utf16_units_or_bytes() {
