@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod completion;
+mod cursor;
 pub mod hover;
 pub mod inlay;
 pub mod lens;
