@@ -11,6 +11,7 @@ mod cursor;
 pub mod hover;
 pub mod inlay;
 pub mod lens;
+mod model_at;
 pub mod navigation;
 pub mod schema_lookup;
 pub mod symbols;

@@ -123,7 +123,11 @@ impl SchemaRef {
             types = declared(true);
         }
         if types.is_empty() {
-            if self.parts.iter().any(|p| p.node.get("properties").is_some()) {
+            if self
+                .parts
+                .iter()
+                .any(|p| p.node.get("properties").is_some())
+            {
                 types.push("object");
             } else if self.parts.iter().any(|p| p.node.get("items").is_some()) {
                 types.push("array");
@@ -195,8 +199,7 @@ impl SchemaRef {
 
     /// The definition's short name (`Probe` for `io.k8s.api.core.v1.Probe`).
     pub fn definition_short(&self) -> Option<&'static str> {
-        self.definition()
-            .map(|d| d.rsplit('.').next().unwrap_or(d))
+        self.definition().map(|d| d.rsplit('.').next().unwrap_or(d))
     }
 
     /// The names the object requires.
@@ -266,10 +269,12 @@ impl SchemaRef {
 
     /// The schema of keys that are not declared (a map's values), if it is a schema.
     pub fn additional(&self) -> Option<SchemaRef> {
-        self.parts.iter().find_map(|p| match p.node.get("additionalProperties") {
-            Some(s @ Json::Object(_)) => Some(SchemaRef::new(p.doc, s)),
-            _ => None,
-        })
+        self.parts
+            .iter()
+            .find_map(|p| match p.node.get("additionalProperties") {
+                Some(s @ Json::Object(_)) => Some(SchemaRef::new(p.doc, s)),
+                _ => None,
+            })
     }
 
     /// Whether undeclared keys are rejected (`additionalProperties: false`).
@@ -555,7 +560,11 @@ fn is_sidecar_trait(tree: &Tree, root: Option<NodeId>, trait_path: &[Segment]) -
 
 /// The Kubernetes definition for `apiVersion`/`kind` in the settings' version: the served
 /// one, else the replacement of a removed API, else the kind's preferred API.
-fn kubernetes_root(api_version: Option<&str>, kind: &str, settings: &Settings) -> Option<SchemaRef> {
+fn kubernetes_root(
+    api_version: Option<&str>,
+    kind: &str,
+    settings: &Settings,
+) -> Option<SchemaRef> {
     let version = settings.kube_version;
     let index = kubernetes_index(version);
     if let Some(av) = api_version
@@ -598,13 +607,17 @@ impl Cues {
                 cues.api_version = tree.get_str(root, "apiVersion").map(str::to_string);
                 cues.kind = tree.get_str(root, "kind").map(str::to_string);
                 cues.hkube = hkube::detect(tree, root);
-                cues.calyptia_shape = entries.iter().all(|e| {
+                // A key still without its value is being typed: it says nothing yet.
+                let typed = entries
+                    .iter()
+                    .filter(|e| !matches!(tree.value(e.value), crate::syntax::Value::Missing));
+                cues.calyptia_shape = typed.clone().all(|e| {
                     calyptia::FIELDS.contains(&&*e.key)
                         || &*e.key == "$schema"
                         || crate::suggest::closest(&e.key, calyptia::FIELDS.iter().copied())
                             .is_some()
                 });
-                cues.empty = entries.is_empty();
+                cues.empty = typed.count() == 0;
             }
             Some(_) => {}
             None => cues.empty = true,
@@ -638,6 +651,17 @@ impl Cues {
         }
         None
     }
+}
+
+/// The `apiVersion` and `kind` lines at column 0 of a YAML document, whatever the tree made of
+/// them.
+pub(crate) fn head_lines(
+    analysis: &Analysis,
+    text: &str,
+    document: usize,
+) -> (Option<String>, Option<String>) {
+    let (api_version, kind, _) = scan_top_level_lines(analysis, text, document);
+    (api_version, kind)
 }
 
 /// `apiVersion:`, `kind:` and `sideCars:` lines at column 0 of a YAML document the tree could
@@ -690,7 +714,13 @@ mod tests {
         let text = fixture.replacen("$0", "", 1);
         let analysis = analyze(&text, Some(path), settings);
         let cursor = cursor_at(&analysis, &text, offset).path;
-        schema_at(&analysis, &text, cursor.document, &cursor.segments, settings)
+        schema_at(
+            &analysis,
+            &text,
+            cursor.document,
+            &cursor.segments,
+            settings,
+        )
     }
 
     fn names(props: &[Property]) -> Vec<&'static str> {
@@ -748,7 +778,10 @@ mod tests {
         assert_eq!(l.schema.type_label(), "integer | string");
         assert!(l.required, "httpGet requires port");
         assert!(
-            l.schema.description().unwrap().starts_with("Name or number"),
+            l.schema
+                .description()
+                .unwrap()
+                .starts_with("Name or number"),
             "the property's description wins over the IntOrString definition's"
         );
         let limits = at(
