@@ -2,7 +2,7 @@
 //! as a half-typed tree lets us follow the path.
 
 use crate::analysis::Analysis;
-use crate::model::{Container, Object, Workload};
+use crate::model::{Object, Workload};
 use crate::syntax::{NodeId, Segment, Tree};
 
 /// The deepest node the tree has along `segments`, and how many segments it took.
@@ -63,18 +63,6 @@ pub(crate) fn workload_at(
         }
     })?;
     Some((object, workload))
-}
-
-/// The container of the model whose object holds `node`.
-pub(crate) fn container_at<'a>(
-    workload: &'a Workload,
-    tree: &Tree,
-    node: NodeId,
-) -> Option<&'a Container> {
-    workload
-        .containers
-        .iter()
-        .find(|c| c.node.is_some_and(|n| is_within(tree, node, n)))
 }
 
 /// The keys under which a container keeps probe and lifecycle handlers.

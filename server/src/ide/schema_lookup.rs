@@ -425,6 +425,22 @@ pub struct DocumentSchema {
     pub dialect: Dialect,
     /// The schema of the document root (for a Kubernetes `List`: `None`, see [`schema_at`]).
     pub root: Option<SchemaRef>,
+    /// The document's `apiVersion`, from the tree or its line.
+    pub api_version: Option<String>,
+    /// The document's `kind`, from the tree or its line.
+    pub kind: Option<String>,
+}
+
+impl DocumentSchema {
+    /// Whether the document is a KubeVela Application (not a file of trait parameters).
+    pub fn is_kubevela_application(&self) -> bool {
+        self.dialect == Dialect::Kubevela
+            && (self.kind.as_deref() == Some("Application")
+                || self
+                    .api_version
+                    .as_deref()
+                    .is_some_and(|v| v.starts_with("core.oam.dev/")))
+    }
 }
 
 /// The schema that describes one place of a document.
@@ -480,7 +496,12 @@ pub fn document_schema(
             }
         }
     };
-    Some(DocumentSchema { dialect, root })
+    Some(DocumentSchema {
+        dialect,
+        root,
+        api_version: cues.api_version,
+        kind: cues.kind,
+    })
 }
 
 /// The schema describing the place at `segments` (from the document root, as
@@ -548,7 +569,7 @@ pub fn schema_at(
 
 /// Whether the trait at `trait_path` is a sidecar trait (or cannot be read yet: the user is
 /// typing it, and the sidecar trait is the one we describe).
-fn is_sidecar_trait(tree: &Tree, root: Option<NodeId>, trait_path: &[Segment]) -> bool {
+pub(crate) fn is_sidecar_trait(tree: &Tree, root: Option<NodeId>, trait_path: &[Segment]) -> bool {
     let Some(node) = root.and_then(|r| tree.resolve(r, trait_path)) else {
         return true;
     };
