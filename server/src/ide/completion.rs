@@ -4,6 +4,8 @@
 //! Insert texts are written with absolute indentation (each line carries its full indentation),
 //! so an editor must insert them as they are (LSP `InsertTextMode.asIs`).
 
+use std::collections::HashSet;
+
 use serde_json::Value as Json;
 
 use crate::analysis::Analysis;
@@ -331,7 +333,13 @@ impl<'a> Cx<'a> {
                 _ => "scalar",
             }
         };
-        if self.json() {
+        if self.json() && self.object_is_one_line() {
+            match shape {
+                "object" => format!("{key}: {{$1}}"),
+                "array" => format!("{key}: [$1]"),
+                _ => format!("{key}: {value}"),
+            }
+        } else if self.json() {
             let ind = self.member_indent();
             let inner = " ".repeat(ind + self.unit);
             let outer = " ".repeat(ind);
@@ -354,6 +362,20 @@ impl<'a> Cx<'a> {
                 _ => format!("{key}: {value}"),
             }
         }
+    }
+
+    /// Whether the JSON object being completed is written on one line so far: nested values
+    /// then open on that line too.
+    fn object_is_one_line(&self) -> bool {
+        let Some(object) = self
+            .doc_root
+            .and_then(|r| self.tree().resolve(r, &self.cursor.path.segments))
+        else {
+            return false;
+        };
+        let start = self.tree().span(object).start as usize;
+        let end = (self.replace().start as usize).max(start);
+        !self.text[start..end].contains('\n')
     }
 
     /// The first tab stop of a scalar value: a choice of enum values or booleans, the default,
@@ -442,10 +464,9 @@ impl<'a> Cx<'a> {
         out: &mut Vec<CompletionItem>,
     ) {
         let schema = &lookup.schema;
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         let mut push = |item: CompletionItem, out: &mut Vec<CompletionItem>| {
-            if !seen.contains(&item.label) {
-                seen.push(item.label.clone());
+            if seen.insert(item.label.clone()) {
                 out.push(item);
             }
         };
@@ -1693,7 +1714,82 @@ mod tests {
         assert!(!r.has("image"));
     }
 
+    // ----- Other formats -----
+
+    #[test]
+    fn hkube_spec_written_in_yaml() {
+        let r = run(
+            "name: algo\nalgorithmImage: hkube/algo:1.0\nsideCars:\n  $0\n",
+            "algo.yaml",
+        );
+        assert_eq!(
+            r.item("HKube sidecar").insert_text,
+            "- container:\n      name: ${1:sidecar}\n      image: ${2:image:tag}"
+        );
+    }
+
+    #[test]
+    fn kubevela_application_and_trait_file_in_json() {
+        let app = run(
+            "{\"apiVersion\": \"core.oam.dev/v1beta1\", \"kind\": \"Application\", \"metadata\": {\"name\": \"a\"},\n  \"spec\": {\"components\": [{\"name\": \"web\", \"type\": \"worker\", \"traits\": [\n    $0\n  ]}]}}",
+            "app.json",
+        );
+        assert_eq!(
+            app.item("KubeVela sidecar trait").insert_text,
+            "{\n      \"type\": \"sidecar\",\n      \"properties\": {\n        \"name\": \"${1:sidecar}\",\n        \"image\": \"${2:image:tag}\"\n      }\n    }"
+        );
+        let file = run(
+            "{\"$schema\": \"https://example.com/kubevela-sidecar-trait.json\", \"name\": \"s\", \"image\": \"busybox\", \"c$0\"}",
+            "trait.json",
+        );
+        assert_eq!(
+            file.labels(),
+            [
+                "args",
+                "cmd",
+                "env",
+                "livenessProbe",
+                "readinessProbe",
+                "volumes"
+            ]
+        );
+        assert_eq!(file.item("cmd").insert_text, "\"cmd\": [$1]");
+    }
+
     // ----- Robustness -----
+
+    /// A 6,700-line Pod: 600 volumes, 500 containers. Each answer walks the document once; a
+    /// per-item scan of the other items (600 × 600 volume names) would show here first.
+    #[test]
+    fn large_documents_are_answered_in_one_pass() {
+        let mut text =
+            String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  volumes:\n");
+        for i in 0..600 {
+            text.push_str(&format!("    - name: v{i}\n      emptyDir: {{}}\n"));
+        }
+        text.push_str("  containers:\n");
+        for i in 0..500 {
+            text.push_str(&format!("    - name: c{i}\n      image: nginx:1.27\n      ports:\n        - name: http\n          containerPort: 80\n      volumeMounts:\n        - name: v1\n          mountPath: /x\n      livenessProbe:\n        httpGet:\n          port: http\n"));
+        }
+        assert!(text.lines().count() > 6_600);
+        let settings = Settings::default();
+        let analysis = analyze(&text, Some("pod.yaml"), &settings);
+        let mount = text.rfind("name: v1").unwrap() + "name: ".len();
+        let volumes = complete(&analysis, &text, mount, &settings);
+        assert_eq!(volumes.len(), 600);
+        let port = text.rfind("port: http").unwrap() + "port: ".len();
+        let ports: Vec<String> = complete(&analysis, &text, port, &settings)
+            .into_iter()
+            .map(|i| i.label)
+            .collect();
+        assert_eq!(ports, ["http"]);
+        let hover = crate::ide::hover::hover(&analysis, &text, port + 1, &settings).unwrap();
+        assert!(
+            hover
+                .markdown
+                .starts_with("**`spec.containers[499].livenessProbe.httpGet.port`**")
+        );
+    }
 
     #[test]
     fn never_panics_at_any_offset() {

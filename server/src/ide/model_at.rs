@@ -56,12 +56,11 @@ pub(crate) fn workload_at(
                 .filter_map(|c| c.node)
                 .any(|c| is_within(tree, node, c))
     };
-    let workload = object.workloads.iter().find(|w| holds(w)).or_else(|| {
-        match object.workloads.as_slice() {
-            [only] => Some(only),
-            _ => None,
-        }
-    })?;
+    let only = match object.workloads.as_slice() {
+        [only] => Some(only),
+        _ => None,
+    };
+    let workload = object.workloads.iter().find(|w| holds(w)).or(only)?;
     Some((object, workload))
 }
 

@@ -816,8 +816,10 @@ mod tests {
     #[test]
     fn kubernetes_version_follows_the_settings() {
         let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      $0\n";
-        let mut old = Settings::default();
-        old.kube_version = crate::diagnostic::KubeVersion::new(33);
+        let old = Settings {
+            kube_version: crate::diagnostic::KubeVersion::new(33),
+            ..Settings::default()
+        };
         let before = at_with(text, "pod.yaml", &old).unwrap();
         let now = at(text, "pod.yaml").unwrap();
         assert!(!before.schema.declares("restartPolicyRules"));
