@@ -554,16 +554,20 @@ impl<'a> Cx<'a> {
     ) -> CompletionItem {
         let replace = self.replace();
         let start = replace.start as usize;
-        let in_quotes = !self.json()
-            && matches!(
-                self.text.as_bytes().get(start.wrapping_sub(1)),
-                Some(b'"' | b'\'')
-            )
-            && start > 0;
+        let quote = start
+            .checked_sub(1)
+            .and_then(|i| self.text.as_bytes().get(i))
+            .copied()
+            .filter(|&q| !self.json() && (q == b'"' || q == b'\''));
         let mut insert_text = if self.json() {
             serde_json::to_string(value).unwrap_or_default()
-        } else if in_quotes {
-            value.to_string()
+        } else if let Some(q) = quote {
+            // Inside a quoted YAML scalar: keep the quotes (the range may hold the closing one).
+            let mut quoted = value.to_string();
+            if self.text[replace.range()].ends_with(q as char) {
+                quoted.push(q as char);
+            }
+            quoted
         } else {
             self.yaml_scalar(value)
         };
@@ -842,6 +846,20 @@ impl<'a> Cx<'a> {
     /// Skeletons for a document with nothing in it yet.
     fn document_skeletons(&self, out: &mut Vec<CompletionItem>) {
         if !self.json() {
+            if self.doc_root.is_none() && self.key_column() == 0 {
+                out.push(self.snippet(
+                    "KubeVela Application with a sidecar trait",
+                    "an Application whose component gets a `type: sidecar` trait",
+                    &kubevela_application(),
+                    ItemForm::Body,
+                ));
+                out.push(self.snippet(
+                    "Pod with a native sidecar",
+                    "a Pod whose init container has `restartPolicy: Always`",
+                    &pod_with_native_sidecar(),
+                    ItemForm::Body,
+                ));
+            }
             return;
         }
         let form = if self.doc_root.is_some() {
@@ -1034,6 +1052,75 @@ fn hkube_algorithm() -> Tpl {
                     ("image", Tpl::Stop(4, "image:tag")),
                 ]),
             )])]),
+        ),
+    ])
+}
+
+fn kubevela_application() -> Tpl {
+    Tpl::Object(vec![
+        ("apiVersion", Tpl::Text("core.oam.dev/v1beta1")),
+        ("kind", Tpl::Text("Application")),
+        (
+            "metadata",
+            Tpl::Object(vec![("name", Tpl::Stop(1, "my-app"))]),
+        ),
+        (
+            "spec",
+            Tpl::Object(vec![(
+                "components",
+                Tpl::List(vec![Tpl::Object(vec![
+                    ("name", Tpl::Stop(2, "web")),
+                    ("type", Tpl::Text("webservice")),
+                    (
+                        "properties",
+                        Tpl::Object(vec![("image", Tpl::Stop(3, "image:tag"))]),
+                    ),
+                    (
+                        "traits",
+                        Tpl::List(vec![Tpl::Object(vec![
+                            ("type", Tpl::Text("sidecar")),
+                            (
+                                "properties",
+                                Tpl::Object(vec![
+                                    ("name", Tpl::Stop(4, "sidecar")),
+                                    ("image", Tpl::Stop(5, "image:tag")),
+                                ]),
+                            ),
+                        ])]),
+                    ),
+                ])]),
+            )]),
+        ),
+    ])
+}
+
+fn pod_with_native_sidecar() -> Tpl {
+    Tpl::Object(vec![
+        ("apiVersion", Tpl::Text("v1")),
+        ("kind", Tpl::Text("Pod")),
+        (
+            "metadata",
+            Tpl::Object(vec![("name", Tpl::Stop(1, "my-pod"))]),
+        ),
+        (
+            "spec",
+            Tpl::Object(vec![
+                (
+                    "initContainers",
+                    Tpl::List(vec![Tpl::Object(vec![
+                        ("name", Tpl::Stop(2, "sidecar")),
+                        ("image", Tpl::Stop(3, "image:tag")),
+                        ("restartPolicy", Tpl::Text("Always")),
+                    ])]),
+                ),
+                (
+                    "containers",
+                    Tpl::List(vec![Tpl::Object(vec![
+                        ("name", Tpl::Stop(4, "app")),
+                        ("image", Tpl::Stop(5, "image:tag")),
+                    ])]),
+                ),
+            ]),
         ),
     ])
 }
@@ -1277,6 +1364,46 @@ mod tests {
                 .accept("IfNotPresent")
                 .ends_with("imagePullPolicy: IfNotPresent\n")
         );
+    }
+
+    #[test]
+    fn yaml_value_inside_quotes_keeps_them() {
+        let r = run(
+            &format!("{POD}      imagePullPolicy: \"Al$0\"\n"),
+            "pod.yaml",
+        );
+        assert_eq!(r.item("Always").insert_text, "Always\"");
+        assert!(
+            r.accept("Always")
+                .ends_with("      imagePullPolicy: \"Always\"\n")
+        );
+        let unclosed = run(&format!("{POD}      imagePullPolicy: 'Ne$0\n"), "pod.yaml");
+        assert!(
+            unclosed
+                .accept("Never")
+                .ends_with("      imagePullPolicy: 'Never\n")
+        );
+    }
+
+    #[test]
+    fn yaml_skeletons_in_an_empty_document() {
+        let r = run("# my app\n$0", "app.yaml");
+        assert_eq!(
+            r.labels(),
+            [
+                "KubeVela Application with a sidecar trait",
+                "Pod with a native sidecar"
+            ]
+        );
+        assert_eq!(
+            r.item("Pod with a native sidecar").insert_text,
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${1:my-pod}\nspec:\n  initContainers:\n    - name: ${2:sidecar}\n      image: ${3:image:tag}\n      restartPolicy: Always\n  containers:\n    - name: ${4:app}\n      image: ${5:image:tag}"
+        );
+        let second = run(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n$0",
+            "all.yaml",
+        );
+        assert!(second.has("KubeVela Application with a sidecar trait"));
     }
 
     #[test]

@@ -629,16 +629,21 @@ impl Cues {
                 cues.kind = tree.get_str(root, "kind").map(str::to_string);
                 cues.hkube = hkube::detect(tree, root);
                 // A key still without its value is being typed: it says nothing yet.
-                let typed = entries
+                let mut typed = entries
                     .iter()
                     .filter(|e| !matches!(tree.value(e.value), crate::syntax::Value::Missing));
-                cues.calyptia_shape = typed.clone().all(|e| {
-                    calyptia::FIELDS.contains(&&*e.key)
-                        || &*e.key == "$schema"
-                        || crate::suggest::closest(&e.key, calyptia::FIELDS.iter().copied())
-                            .is_some()
-                });
-                cues.empty = typed.count() == 0;
+                let undecided = analysis.format == Format::Json
+                    && cues.api_version.is_none()
+                    && cues.kind.is_none()
+                    && !cues.hkube;
+                cues.calyptia_shape = undecided
+                    && typed.clone().all(|e| {
+                        calyptia::FIELDS.contains(&&*e.key)
+                            || &*e.key == "$schema"
+                            || crate::suggest::closest(&e.key, calyptia::FIELDS.iter().copied())
+                                .is_some()
+                    });
+                cues.empty = typed.next().is_none();
             }
             Some(_) => {}
             None => cues.empty = true,
