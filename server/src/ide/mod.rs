@@ -14,6 +14,7 @@ pub mod lens;
 mod model_at;
 pub mod navigation;
 pub mod schema_lookup;
+mod snippet;
 pub mod symbols;
 
 use crate::text::Span;
