@@ -7,12 +7,15 @@
 
 pub mod actions;
 pub mod completion;
+mod cursor;
 pub mod defaults;
 pub mod hover;
 pub mod inlay;
 pub mod lens;
+mod model_at;
 pub mod navigation;
 pub mod schema_lookup;
+mod snippet;
 pub mod symbols;
 
 use crate::text::Span;

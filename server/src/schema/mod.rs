@@ -146,7 +146,7 @@ fn definitions(version: KubeVersion) -> &'static serde_json::Map<String, JsonVal
 }
 
 /// The parsed `_definitions.json` of a version (parsed once).
-fn document(version: KubeVersion) -> &'static JsonValue {
+pub(crate) fn document(version: KubeVersion) -> &'static JsonValue {
     static DOCS: [OnceLock<JsonValue>; 5] = [const { OnceLock::new() }; 5];
     let version = version.schema_version();
     let slot = usize::from(version.minor.saturating_sub(33)).min(4);
@@ -200,11 +200,26 @@ fn compile(id: &SchemaId) -> Validator {
             let root = serde_json::json!({ "$ref": format!("{}#/$defs/{definition}", definitions_uri(*version)) });
             options.with_registry(registry(*version)).build(&root)
         }
-        SchemaId::Hkube => options.build(&parse_static(embedded::HKUBE)),
-        SchemaId::KubevelaTrait => options.build(&parse_static(embedded::KUBEVELA_TRAIT)),
-        SchemaId::Calyptia => options.build(&parse_static(embedded::CALYPTIA)),
+        SchemaId::Hkube | SchemaId::KubevelaTrait | SchemaId::Calyptia => {
+            options.build(platform_document(id).expect("a platform schema"))
+        }
     };
     result.unwrap_or_else(|e| panic!("generated schema {id:?} does not compile: {e}"))
+}
+
+/// The parsed schema document of a platform schema (parsed once); `None` for Kubernetes, whose
+/// definitions are one document per version ([`document`]).
+pub(crate) fn platform_document(id: &SchemaId) -> Option<&'static JsonValue> {
+    static HKUBE: OnceLock<JsonValue> = OnceLock::new();
+    static KUBEVELA_TRAIT: OnceLock<JsonValue> = OnceLock::new();
+    static CALYPTIA: OnceLock<JsonValue> = OnceLock::new();
+    let (cell, text) = match id {
+        SchemaId::Kubernetes { .. } => return None,
+        SchemaId::Hkube => (&HKUBE, embedded::HKUBE),
+        SchemaId::KubevelaTrait => (&KUBEVELA_TRAIT, embedded::KUBEVELA_TRAIT),
+        SchemaId::Calyptia => (&CALYPTIA, embedded::CALYPTIA),
+    };
+    Some(cell.get_or_init(|| parse_static(text)))
 }
 
 fn parse_static(text: &str) -> JsonValue {
