@@ -73,7 +73,17 @@ pub(super) fn render(
             }
         }
     }
-    let mut sidecar: Container = cx.typed(json, &format!("sidecar \"{name}\""))?;
+    let mut sidecar: Container = cx.typed(json.clone(), &format!("sidecar \"{name}\""))?;
+    let unknown = cx.dropped_fields(&json, &sidecar);
+    if !unknown.is_empty() {
+        header.add(
+            Section::Elided,
+            format!(
+                "fields a sidecar spec does not have: {} (calyptia.md §3.2)",
+                unknown.join(", ")
+            ),
+        );
+    }
     if sidecar.image_pull_policy.is_none() {
         sidecar.image_pull_policy = Some("IfNotPresent".into());
         header.add(

@@ -221,13 +221,42 @@ fn add_sidecar(
         return Ok(());
     };
     let tree = cx.tree;
+    // The task-executor reads only these keys of a sideCars element (hkube.md §1.2).
+    let ignored: Vec<&str> = tree
+        .node(node)
+        .parent
+        .and_then(|element| tree.entries(element))
+        .unwrap_or(&[])
+        .iter()
+        .map(|e| &*e.key)
+        .filter(|k| !matches!(*k, "container" | "volumeMounts" | "environments"))
+        .collect();
+    if !ignored.is_empty() {
+        header.add(
+            Section::Elided,
+            format!(
+                "sideCars element keys the task-executor ignores: {} (hkube.md §1.2)",
+                ignored.join(", ")
+            ),
+        );
+    }
     let mut json = cx.json(node);
     // HKube replaces `resources` with its own computation (§2.6 step 6).
     if let Some(map) = json.as_object_mut() {
         map.remove("resources");
     }
     let label = sidecar.name.clone().unwrap_or_default();
-    let mut container: Container = cx.typed(json, &format!("sidecar \"{label}\""))?;
+    let mut container: Container = cx.typed(json.clone(), &format!("sidecar \"{label}\""))?;
+    let unknown = cx.dropped_fields(&json, &container);
+    if !unknown.is_empty() {
+        header.add(
+            Section::Elided,
+            format!(
+                "sidecar \"{label}\": fields a Kubernetes container does not have ({}): HKube passes them on and the API server drops or rejects them",
+                unknown.join(", ")
+            ),
+        );
+    }
     container.resources = Some(sidecar_resources(cx, node, &label, header));
     containers.push(container);
 

@@ -28,7 +28,7 @@ use super::header::{Header, Section};
 use super::output::K8sObject;
 use super::{Context, RenderError};
 use crate::diagnostic::Dialect;
-use crate::model::{Object, Role, Workload};
+use crate::model::{KUBEVELA_TRAIT_PROPERTIES, Object, Role, Workload};
 use crate::syntax::NodeId;
 
 /// Component types whose main container, named after the component, sits in
@@ -352,6 +352,22 @@ fn sidecar_container(
     };
     let liveness_probe = probe("livenessProbe")?;
     let readiness_probe = probe("readinessProbe")?;
+    let ignored: Vec<&str> = tree
+        .entries(props)
+        .unwrap_or(&[])
+        .iter()
+        .map(|e| &*e.key)
+        .filter(|k| *k != "$schema" && !KUBEVELA_TRAIT_PROPERTIES.contains(k))
+        .collect();
+    if !ignored.is_empty() {
+        header.add(
+            Section::Elided,
+            format!(
+                "sidecar \"{name}\": properties the trait ignores: {} (kubevela.md §1.3)",
+                ignored.join(", ")
+            ),
+        );
+    }
     let env: Option<Vec<EnvVar>> = tree
         .get(props, "env")
         .map(|n| cx.typed(cx.json(n), &what("env")))

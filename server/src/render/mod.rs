@@ -121,6 +121,26 @@ impl fmt::Display for RenderError {
 
 impl std::error::Error for RenderError {}
 
+impl RenderError {
+    /// The error as YAML comment lines, for a preview pane: the reason, then each diagnostic
+    /// with its 1-based line.
+    pub fn to_comment(&self, analysis: &Analysis, text: &str) -> String {
+        let mut out = format!("# Cannot render: {self}\n");
+        if let RenderError::Blocked { diagnostics, .. } = self {
+            for d in diagnostics {
+                let line = analysis
+                    .line_index
+                    .line_col(text, d.span.start as usize, crate::text::ColumnUnit::Char)
+                    .line
+                    + 1;
+                let message = d.message.replace(['\r', '\n'], " ");
+                out.push_str(&format!("#   line {line}: {} {message}\n", d.code));
+            }
+        }
+        out
+    }
+}
+
 /// Something that can be rendered, for code lenses: one per workload.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
@@ -314,6 +334,19 @@ impl Context<'_> {
     /// The JSON of a node.
     fn json(&self, node: NodeId) -> JsonValue {
         crate::schema::instance::to_json(self.tree, node)
+    }
+
+    /// The top-level keys of `input` (not null) that `typed` does not have: fields the
+    /// Kubernetes type does not know, which the API server drops or rejects.
+    fn dropped_fields(&self, input: &JsonValue, typed: &impl serde::Serialize) -> Vec<String> {
+        let output = serde_json::to_value(typed).unwrap_or(JsonValue::Null);
+        input
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(key, value)| !value.is_null() && output.get(key.as_str()).is_none())
+            .map(|(key, _)| key.clone())
+            .collect()
     }
 
     /// Read a JSON value as a Kubernetes type; `what` names it for the error.
@@ -525,6 +558,18 @@ spec:
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_blocked_preview_explains_itself_in_comments() {
+        let text = "{\n  \"algorithmImage\": \"x/y:1\",\n  \"sideCars\": []\n}\n";
+        let settings = Settings::default();
+        let analysis = crate::analyze(text, Some("algo.json"), &settings);
+        let err = render_at(&analysis, text, 5, &settings).unwrap_err();
+        assert_eq!(
+            err.to_comment(&analysis, text),
+            "# Cannot render: document 0 cannot be rendered: HKube's api-server rejects the algorithm\n#   line 2: H303 algorithm should have required property \"name\"\n"
+        );
     }
 
     #[test]
