@@ -401,8 +401,17 @@ fn sidecar_resources(
             return Some((key.to_string(), Quantity(text)));
         }
         let value = computed?;
-        filled.push(format!("{section}.{key} {}", value.text));
-        Some((key.to_string(), Quantity(value.text.clone())))
+        // HKube writes a default memory request as `<n>Mi` after `getMemoryInMi` (§2.6 step 4).
+        let text = if key == "memory" {
+            format!(
+                "{}Mi",
+                format_number(value.quantity.as_f64() / (1024.0 * 1024.0))
+            )
+        } else {
+            value.text.clone()
+        };
+        filled.push(format!("{section}.{key} {text}"));
+        Some((key.to_string(), Quantity(text)))
     };
     let requests: BTreeMap<String, Quantity> = [
         slot("requests", "cpu", effective.request_cpu.as_ref()),
@@ -473,6 +482,35 @@ fn sidecar_resources(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sidecar_resources_under(hkube: crate::config::HkubeSettings) -> serde_json::Value {
+        let text = r#"{"name": "a", "algorithmImage": "x/y:1", "sideCars": [{"container": {"name": "c", "image": "r:1"}}]}"#;
+        let settings = crate::config::Settings {
+            hkube,
+            ..Default::default()
+        };
+        let analysis = crate::analyze(text, Some("a.json"), &settings);
+        let rendered = super::super::render(&analysis, text, None, &settings).unwrap();
+        rendered.objects[0].object.to_json()["spec"]["template"]["spec"]["containers"][2]
+            ["resources"]
+            .clone()
+    }
+
+    #[test]
+    fn configured_defaults_are_written_as_hkube_writes_them() {
+        let resources = sidecar_resources_under(crate::config::HkubeSettings {
+            use_resource_limits: false,
+            sidecar_cpu: 0.25,
+            sidecar_memory: "0.5Gi".into(),
+        });
+        assert_eq!(
+            resources,
+            serde_json::json!({
+                "requests": {"cpu": "0.25", "memory": "512Mi"},
+                "limits": {"cpu": "0.5", "memory": "1024Mi"}
+            })
+        );
+    }
 
     #[test]
     fn numbers_become_text_as_javascript_writes_them() {
