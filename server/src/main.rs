@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use sidecar_lsp::diagnostic::{Dialect, KubeVersion};
 use sidecar_lsp::lint::{self, LintOptions, OutputFormat};
+use sidecar_lsp::render;
 use sidecar_lsp::rules::registry;
 use sidecar_lsp::schema;
 
@@ -40,6 +41,12 @@ enum Command {
         /// A code such as K101, or a name such as container-name-invalid.
         code: String,
     },
+    /// Print the pod each platform would run for FILE (`-` reads standard input), after its
+    /// defaults, with a header saying what was filled in or assumed.
+    ///
+    /// Exit status: 0 rendered; 1 a document whose errors keep its platform from producing a pod
+    /// (its diagnostics go to stderr); 2 usage, config or I/O errors, or nothing to render.
+    Render(RenderArgs),
     /// Print one of our JSON Schemas (`--list` shows the names).
     Schema {
         /// hkube-algorithm, kubevela-sidecar-trait, calyptia-sidecar, kubernetes-definitions, or a
@@ -80,6 +87,27 @@ struct LintArgs {
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+}
+
+#[derive(clap::Args)]
+struct RenderArgs {
+    /// An HKube algorithm, KubeVela Application, Calyptia sidecar spec or Kubernetes workload.
+    file: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = render::OutputFormat::Yaml)]
+    format: render::OutputFormat,
+    /// Render only this document of a YAML stream (numbered from 0).
+    #[arg(long)]
+    document: Option<usize>,
+    /// The Kubernetes version to render for.
+    #[arg(long, value_parser = parse_version)]
+    kube_version: Option<KubeVersion>,
+    /// Use this config file instead of the nearest sidecar-lsp.toml.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Treat every document as this dialect.
+    #[arg(long, value_parser = parse_dialect)]
+    dialect: Option<Dialect>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -144,6 +172,7 @@ fn main() -> ExitCode {
     match command {
         Command::Serve(args) => serve_command(args),
         Command::Lint(args) => lint_command(args),
+        Command::Render(args) => render_command(args),
         Command::Rules { markdown } => {
             let text = if markdown {
                 registry::markdown_table()
@@ -205,6 +234,91 @@ fn lint_command(args: LintArgs) -> ExitCode {
     match print(&text) {
         c if c == ExitCode::SUCCESS => ExitCode::from(code),
         failure => failure,
+    }
+}
+
+/// `sidecar-lsp render`: read one file, analyse it under its settings, print the rendered pod.
+fn render_command(args: RenderArgs) -> ExitCode {
+    use sidecar_lsp::config;
+    use sidecar_lsp::lint::{FileReport, LintRun, Located, output};
+    let fail = |subject: &str, message: &dyn std::fmt::Display| {
+        eprintln!("error: {subject}: {message}");
+        ExitCode::from(2)
+    };
+    let (text, path) = if args.file == "-" {
+        let mut text = String::new();
+        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+            return fail("<stdin>", &e);
+        }
+        (text, None)
+    } else {
+        match std::fs::read_to_string(&args.file) {
+            Ok(text) => (text, Some(args.file.as_str())),
+            Err(e) => return fail(&args.file, &e),
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+    let mut settings = config::Settings::default();
+    let config_path = args.config.clone().or_else(|| {
+        let near = path.map_or_else(|| PathBuf::from("x"), PathBuf::from);
+        config::find_config(&near)
+    });
+    if let Some(config_path) = config_path
+        && let Err(e) = config::load(&config_path, &mut settings)
+    {
+        return fail("config", &e);
+    }
+    if let Some(v) = args.kube_version {
+        settings.kube_version = v;
+    }
+    settings.dialect = args.dialect.or(settings.dialect);
+    settings.report_unrecognised = true;
+    let analysis = sidecar_lsp::analyze(&text, path, &settings);
+    match render::render(&analysis, &text, args.document, &settings) {
+        Ok(rendered) => print(&rendered.text(args.format)),
+        Err(render::RenderError::Blocked {
+            reason,
+            diagnostics,
+            ..
+        }) => {
+            eprintln!(
+                "error: {}: cannot render: {reason}",
+                path.unwrap_or("<stdin>")
+            );
+            let locate = |offset: u32| {
+                let at = analysis.line_index.line_col(
+                    &text,
+                    offset as usize,
+                    sidecar_lsp::text::ColumnUnit::Char,
+                );
+                (at.line as usize + 1, at.col as usize + 1)
+            };
+            let diagnostics = diagnostics
+                .into_iter()
+                .map(|diagnostic| {
+                    let (line, column) = locate(diagnostic.span.start);
+                    let (end_line, end_column) = locate(diagnostic.span.end);
+                    Located {
+                        diagnostic,
+                        line,
+                        column,
+                        end_line,
+                        end_column,
+                    }
+                })
+                .collect();
+            let run = LintRun {
+                files: vec![FileReport {
+                    path: path.unwrap_or("<stdin>").to_string(),
+                    text: text.clone(),
+                    diagnostics,
+                }],
+                errors: Vec::new(),
+            };
+            eprint!("{}", output::render(&run, OutputFormat::Human, false));
+            ExitCode::from(1)
+        }
+        Err(e) => fail(path.unwrap_or("<stdin>"), &e),
     }
 }
 
