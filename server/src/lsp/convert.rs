@@ -223,7 +223,10 @@ mod tests {
             snippet_to_plain("name: ${1:sidecar}\nimage: $2\npolicy: ${3|Always,Never|}$0"),
             "name: sidecar\nimage: \npolicy: Always"
         );
-        assert_eq!(snippet_to_plain("cost: \\$5 ${1:{a: \\}}}"), "cost: $5 {a: }}");
+        assert_eq!(
+            snippet_to_plain("cost: \\$5 ${1:{a: \\}}}"),
+            "cost: $5 {a: }}"
+        );
         assert_eq!(snippet_to_plain("${1:outer ${2:inner}}"), "outer inner");
     }
 

@@ -30,6 +30,34 @@ pub fn capabilities(encoding: Encoding, pull_diagnostics: bool) -> ServerCapabil
                 work_done_progress_options: WorkDoneProgressOptions::default(),
             })
         }),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec!["\"".into(), ":".into(), " ".into(), "-".into()]),
+            ..CompletionOptions::default()
+        }),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::REFACTOR_REWRITE,
+                CodeActionKind::new(PREVIEW_KIND),
+            ]),
+            ..CodeActionOptions::default()
+        })),
+        code_lens_provider: Some(CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: vec![RENDER_POD.into(), POD_TOTALS.into()],
+            ..ExecuteCommandOptions::default()
+        }),
         ..ServerCapabilities::default()
     }
 }
@@ -178,6 +206,8 @@ fn completion_item(
         sort_text: item.sort_text,
         filter_text: item.filter_text,
         insert_text_format: Some(format),
+        // Insert texts carry their own indentation on every line.
+        insert_text_mode: Some(InsertTextMode::AS_IS),
         text_edit: Some(CompletionTextEdit::Edit(TextEdit {
             range: at.range(item.replace),
             new_text,
@@ -369,9 +399,12 @@ pub async fn code_actions(
         })
     };
     let mut out: Vec<CodeActionOrCommand> = Vec::new();
-    for action in
-        ide::actions::code_actions(&snapshot.analysis, &snapshot.text, range, &snapshot.settings)
-    {
+    for action in ide::actions::code_actions(
+        &snapshot.analysis,
+        &snapshot.text,
+        range,
+        &snapshot.settings,
+    ) {
         let kind = match action.kind {
             ide::actions::CodeActionKind::QuickFix => CodeActionKind::QUICKFIX,
             ide::actions::CodeActionKind::RefactorRewrite => CodeActionKind::REFACTOR_REWRITE,
@@ -561,7 +594,9 @@ async fn render_pod(shared: &Arc<Shared>, argument: LSPAny) -> Result<LSPAny> {
     let at = positions(shared, &snapshot);
     let analysis = &snapshot.analysis;
     let result = match arguments.position {
-        Some(p) => crate::render::render_at(analysis, &snapshot.text, at.offset(p), &snapshot.settings),
+        Some(p) => {
+            crate::render::render_at(analysis, &snapshot.text, at.offset(p), &snapshot.settings)
+        }
         None => crate::render::render(analysis, &snapshot.text, None, &snapshot.settings),
     };
     let text = match &result {

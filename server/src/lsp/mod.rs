@@ -12,6 +12,7 @@
 mod convert;
 mod documents;
 mod features;
+mod preview;
 mod server;
 mod settings;
 mod state;
