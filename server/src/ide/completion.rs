@@ -1173,6 +1173,28 @@ mod tests {
     }
 
     #[test]
+    fn yaml_volume_names_after_a_typed_prefix_and_on_the_dash_line() {
+        for fixture in [
+            "      volumeMounts:\n        - name: da$0\n          mountPath: /data\n",
+            "      volumeMounts:\n        - name: da$0\n",
+            "      volumeMounts:\n        - mountPath: /data\n          name: da$0\n",
+        ] {
+            let r = run(&format!("{POD}{fixture}"), "pod.yaml");
+            assert!(r.labels().contains(&"data"), "{fixture}: {:?}", r.labels());
+        }
+        let r = run(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  volumes:\n    - name: shared-logs\n      emptyDir: {}\n  containers:\n    - name: app\n      image: nginx:1.27\n      imagePullPolicy: \n      volumeMounts:\n        - name: sha$0\n          mountPath: /var/log\n",
+            "pod.yaml",
+        );
+        assert!(r.labels().contains(&"shared-logs"), "{:?}", r.labels());
+        let r = run(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  volumes:\n    - name: shared-logs\n      emptyDir: {}\n  containers:\n    - name: app\n      image: nginx:1.27\n      imagePullPolicy: $0\n      volumeMounts:\n        - name: sha\n          mountPath: /var/log\n",
+            "pod.yaml",
+        );
+        assert!(r.labels().contains(&"Always"), "{:?}", r.labels());
+    }
+
+    #[test]
     fn yaml_named_ports_in_probes() {
         let http = run(
             &format!(
