@@ -25,7 +25,7 @@ fn main() {
     let rounds = |n: usize| if quick { n.div_ceil(5) } else { n };
     println!("sidecar-lsp LSP latency (real binary over stdio)\n");
     println!(
-        "{:<34} {:>8} {:>10} {:>10}",
+        "{:<44} {:>8} {:>10} {:>10}",
         "measure", "rounds", "p50", "p99"
     );
 
@@ -47,16 +47,20 @@ fn main() {
             &format!("didChange → diagnostics ({label})"),
             &measure_change(&mut client, text, rounds(300)),
         );
-        let at = cursor_in_container(text);
         let uri = lsp_client::uri(&format!("requests-{lines}.yaml"));
         client.open(&uri, "yaml", 1, text);
         client.diagnostics(&uri, 1);
-        for method in ["textDocument/completion", "textDocument/hover"] {
-            let name = method.trim_start_matches("textDocument/");
-            report(
-                &format!("{name} ({label})"),
-                &measure_request(&mut client, &uri, method, at, rounds(500)),
-            );
+        for (place, at) in [
+            ("first", cursor_in_container(text, false)),
+            ("last", cursor_in_container(text, true)),
+        ] {
+            for method in ["textDocument/completion", "textDocument/hover"] {
+                let name = method.trim_start_matches("textDocument/");
+                report(
+                    &format!("{name}, {place} container ({label})"),
+                    &measure_request(&mut client, &uri, method, at, rounds(500)),
+                );
+            }
         }
         client.shutdown();
     }
@@ -80,7 +84,7 @@ fn report(name: &str, samples: &[Duration]) {
         sorted[i.min(sorted.len() - 1)]
     };
     println!(
-        "{:<34} {:>8} {:>10} {:>10}",
+        "{:<44} {:>8} {:>10} {:>10}",
         name,
         samples.len(),
         format!("{:.2} ms", pick(0.5).as_secs_f64() * 1e3),
@@ -193,14 +197,17 @@ fn name_value(text: &str) -> (u32, u32) {
     (line as u32, column as u32)
 }
 
-/// A position on the `image:` key of the first container (hover shows its docs; completion
-/// offers the container's keys).
-fn cursor_in_container(text: &str) -> (u32, u32) {
-    let (line, content) = text
-        .lines()
-        .enumerate()
-        .find(|(_, l)| l.trim_start().starts_with("image: "))
-        .expect("an image");
+/// A position on the `image:` key of the first (or last) container: hover shows its docs,
+/// completion offers the container's keys.
+fn cursor_in_container(text: &str, last: bool) -> (u32, u32) {
+    let is_image = |(_, l): &(usize, &str)| l.trim_start().starts_with("image: ");
+    let mut lines = text.lines().enumerate();
+    let found = if last {
+        lines.filter(is_image).last()
+    } else {
+        lines.find(is_image)
+    };
+    let (line, content) = found.expect("an image");
     let column = content.find("image").unwrap() + 2;
     (line as u32, column as u32)
 }
