@@ -659,7 +659,7 @@ spec:
       traits:
         - type: sidecar
           properties:
-            name: count-log
+            name: log-tailer
             image: busy$0box
             cmd: [/bin/sh, -c, 'tail -f /var/log/count.log']
 ",
@@ -671,7 +671,7 @@ spec:
     let yaml = rendered["text"].as_str().unwrap();
     assert!(yaml.contains("kind: Deployment"), "{yaml}");
     let main = yaml.find("name: catalog").unwrap();
-    let sidecar = yaml.find("name: count-log").unwrap();
+    let sidecar = yaml.find("name: log-tailer").unwrap();
     assert!(main < sidecar, "the sidecar is appended: {yaml}");
     assert!(yaml.contains("command:"), "cmd becomes command: {yaml}");
     // A document the platform would reject renders as an explanation.

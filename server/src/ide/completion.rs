@@ -1484,7 +1484,7 @@ mod tests {
 
     // ----- KubeVela -----
 
-    const APP: &str = "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: app\nspec:\n  components:\n    - name: log-gen\n      type: worker\n      properties:\n        image: busybox\n        volumeMounts:\n          emptyDir:\n            - name: varlog\n              mountPath: /var/log\n      traits:\n";
+    const APP: &str = "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: app\nspec:\n  components:\n    - name: order-worker\n      type: worker\n      properties:\n        image: busybox\n        volumeMounts:\n          emptyDir:\n            - name: app-logs\n              mountPath: /var/log\n      traits:\n";
 
     #[test]
     fn kubevela_sidecar_trait_snippets() {
@@ -1505,7 +1505,7 @@ mod tests {
     fn kubevela_trait_properties() {
         let r = run(
             &format!(
-                "{APP}        - type: sidecar\n          properties:\n            name: count-log\n            $0\n"
+                "{APP}        - type: sidecar\n          properties:\n            name: log-tailer\n            $0\n"
             ),
             "app.yaml",
         );
@@ -1528,11 +1528,11 @@ mod tests {
     fn kubevela_volume_names_come_from_the_component() {
         let r = run(
             &format!(
-                "{APP}        - type: sidecar\n          properties:\n            name: count-log\n            image: busybox\n            volumes:\n              - name: $0\n"
+                "{APP}        - type: sidecar\n          properties:\n            name: log-tailer\n            image: busybox\n            volumes:\n              - name: $0\n"
             ),
             "app.yaml",
         );
-        assert_eq!(r.labels(), ["varlog"]);
+        assert_eq!(r.labels(), ["app-logs"]);
     }
 
     #[test]

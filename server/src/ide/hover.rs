@@ -732,18 +732,18 @@ mod tests {
         assert!(name.contains("must not be `worker` or `algorunner`"));
     }
 
-    const APP: &str = "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: app\nspec:\n  components:\n    - name: log-gen\n      type: worker\n      properties:\n        image: busybox\n        volumeMounts:\n          emptyDir:\n            - name: varlog\n              mountPath: /var/log\n      traits:\n        - type: sidecar\n          properties:\n            name: count-log\n            image: busybox\n";
+    const APP: &str = "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: app\nspec:\n  components:\n    - name: order-worker\n      type: worker\n      properties:\n        image: busybox\n        volumeMounts:\n          emptyDir:\n            - name: app-logs\n              mountPath: /var/log\n      traits:\n        - type: sidecar\n          properties:\n            name: log-tailer\n            image: busybox\n";
 
     #[test]
     fn kubevela_volumes_note_lists_the_component_volumes() {
         let md = markdown(
             &format!(
-                "{APP}            vol$0umes:\n              - name: varlog\n                path: /var/log\n"
+                "{APP}            vol$0umes:\n              - name: app-logs\n                path: /var/log\n"
             ),
             "app.yaml",
         );
         assert!(md.starts_with("**`spec.components[0].traits[0].properties.volumes`**: `array of VolumeMount`, optional"));
-        assert!(md.ends_with("it adds no pod volume, so each `name` must be a volume the component or another trait declares. Volumes of this component: `varlog`."), "{md}");
+        assert!(md.ends_with("it adds no pod volume, so each `name` must be a volume the component or another trait declares. Volumes of this component: `app-logs`."), "{md}");
     }
 
     #[test]
