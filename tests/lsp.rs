@@ -352,3 +352,174 @@ fn protocol_errors_get_proper_answers_and_the_server_stays_up() {
     assert!(client.is_running());
     assert_eq!(client.shutdown(), Some(0));
 }
+
+#[test]
+fn the_project_config_file_applies_and_is_reread_when_it_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::write(root.join("sidecar-lsp.toml"), "[rules]\nK102 = \"off\"\n").unwrap();
+    let file = root.join("pod.yaml");
+    let file_uri = format!("file://{}", file.display());
+    let mut client = started();
+    client.open(&file_uri, "yaml", 1, KUBERNETES);
+    let first = client.diagnostics(&file_uri, 1);
+    assert!(!codes(&first).contains(&"K102".to_string()), "{first:?}");
+    std::fs::write(
+        root.join("sidecar-lsp.toml"),
+        "[rules]\nK102 = \"warning\"\n",
+    )
+    .unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": format!("file://{}/sidecar-lsp.toml", root.display()), "type": 2}]}),
+    );
+    let again = client.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == file_uri.as_str()
+            && p["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "K102" && d["severity"] == 2))
+    });
+    assert_eq!(again["version"], 1);
+    // A broken config file is reported to the user; the document is still checked.
+    std::fs::write(root.join("sidecar-lsp.toml"), "[rules\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": format!("file://{}/sidecar-lsp.toml", root.display()), "type": 2}]}),
+    );
+    let message = client.wait_for("window/showMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("sidecar-lsp.toml"))
+    });
+    assert_eq!(message["type"], 2, "a warning");
+    client.shutdown();
+}
+
+#[test]
+fn the_preview_is_written_under_the_cache_directory_and_shown() {
+    let cache = tempfile::tempdir().unwrap();
+    let mut client = LspClient::spawn_with_env(
+        std::path::Path::new(env!("CARGO_BIN_EXE_sidecar-lsp")),
+        &[],
+        &[("XDG_CACHE_HOME", cache.path())],
+    );
+    client.initialize(json!({"window": {"showDocument": {"support": true}}}));
+    let uri = uri("algo.json");
+    client.open(
+        &uri,
+        "json",
+        1,
+        HKUBE_DUPLICATE
+            .replace(
+                "\"cache\", \"image\": \"memcached",
+                "\"memcached\", \"image\": \"memcached",
+            )
+            .as_str(),
+    );
+    client.diagnostics(&uri, 1);
+    let result = client.request(
+        "workspace/executeCommand",
+        json!({"command": "sidecar-lsp.renderPod", "arguments": [{"uri": uri, "open": true}]}),
+    );
+    assert_eq!(result["ok"], true, "{result}");
+    let shown = client
+        .server_requests
+        .iter()
+        .find(|r| r["method"] == "window/showDocument")
+        .expect("the client is asked to show the preview")
+        .clone();
+    let shown_uri = shown["params"]["uri"].as_str().unwrap();
+    let path = shown_uri.trim_start_matches("file://");
+    assert!(
+        path.starts_with(&*cache.path().to_string_lossy()),
+        "{path} is under the cache directory"
+    );
+    assert_eq!(
+        std::fs::read_to_string(path).unwrap(),
+        result["text"].as_str().unwrap()
+    );
+    client.shutdown();
+}
+
+#[test]
+fn a_huge_document_does_not_block_requests_on_others() {
+    let mut client = started();
+    // ~6 MiB of containers.
+    let mut huge =
+        String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: huge\nspec:\n  containers:\n");
+    let mut i = 0;
+    while huge.len() < 6 << 20 {
+        huge.push_str(&format!(
+            "    - name: c{i}\n      image: nginx:1.27\n      env: [{{name: A, value: \"{}\"}}]\n",
+            "x".repeat(40)
+        ));
+        i += 1;
+    }
+    let small = uri("small.yaml");
+    client.open(&small, "yaml", 1, KUBERNETES);
+    client.diagnostics(&small, 1);
+    let big = uri("huge.yaml");
+    client.open(&big, "yaml", 1, &huge);
+    // While the huge document is analysed, requests on the small one are answered.
+    let start = std::time::Instant::now();
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": small}, "position": {"line": 6, "character": 8}}),
+    );
+    assert!(hover["contents"]["value"].is_string());
+    let answered = start.elapsed();
+    let diagnostics = client.diagnostics(&big, 1);
+    let analysed = start.elapsed();
+    let errors = diagnostics.iter().filter(|d| d["severity"] == 1).count();
+    assert_eq!(errors, 0, "the huge document is valid");
+    assert!(!diagnostics.is_empty(), "warnings (no resources) are reported");
+    assert!(
+        answered < analysed,
+        "hover ({answered:?}) waited for the huge analysis ({analysed:?})"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn a_cancelled_request_is_answered_as_cancelled() {
+    let mut client = started();
+    let mut huge = String::from("{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n");
+    for i in 0..60_000 {
+        huge.push_str(&format!("{{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {{\"name\": \"c{i}\"}}}},\n"));
+    }
+    huge.push_str("{}]}\n");
+    let big = uri("big.json");
+    client.open(&big, "json", 1, &huge);
+    // A change makes the next request wait for a fresh analysis; cancel it meanwhile.
+    client.change(&big, 2, range((0, 0), (0, 0)), " ");
+    let id = client.send_request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": big}}),
+    );
+    client.notify("$/cancelRequest", json!({"id": id}));
+    let response = client.response(id);
+    // Either it was cancelled in time, or it had already finished: never lost, never an error
+    // other than "cancelled".
+    if let Some(error) = response.get("error") {
+        assert_eq!(error["code"], -32800, "{response}");
+    } else {
+        assert!(response["result"].is_array());
+    }
+    assert!(client.is_running());
+    client.shutdown();
+}
+
+#[test]
+fn logs_go_to_stderr_and_stdout_carries_only_the_protocol() {
+    // With the most verbose logging, every byte on stdout must still be a framed message (the
+    // client's reader would fail otherwise and the requests below would time out).
+    let mut client = LspClient::spawn_quiet(
+        std::path::Path::new(env!("CARGO_BIN_EXE_sidecar-lsp")),
+        &["serve", "--log-level", "trace"],
+    );
+    client.initialize(json!({}));
+    let uri = uri("pod.yaml");
+    client.open(&uri, "yaml", 1, KUBERNETES);
+    assert!(!client.diagnostics(&uri, 1).is_empty());
+    assert_eq!(client.shutdown(), Some(0));
+}

@@ -35,11 +35,26 @@ pub struct LspClient {
 impl LspClient {
     /// Start `binary` with `args`.
     pub fn spawn(binary: &Path, args: &[&str]) -> LspClient {
+        LspClient::spawn_with_env(binary, args, &[])
+    }
+
+    /// Start `binary` with `args` and extra environment variables.
+    pub fn spawn_with_env(binary: &Path, args: &[&str], env: &[(&str, &Path)]) -> LspClient {
+        LspClient::spawn_full(binary, args, env, Stdio::inherit())
+    }
+
+    /// Start `binary` with `args`, throwing its log (stderr) away.
+    pub fn spawn_quiet(binary: &Path, args: &[&str]) -> LspClient {
+        LspClient::spawn_full(binary, args, &[], Stdio::null())
+    }
+
+    fn spawn_full(binary: &Path, args: &[&str], env: &[(&str, &Path)], stderr: Stdio) -> LspClient {
         let mut child = Command::new(binary)
             .args(args)
+            .envs(env.iter().map(|(k, v)| (*k, *v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("the server starts");
         let stdout = child.stdout.take().expect("stdout");
@@ -262,6 +277,7 @@ impl LspClient {
                 let count = message["params"]["items"].as_array().map_or(0, Vec::len);
                 Value::Array(vec![self.settings.clone(); count])
             }
+            "window/showDocument" => json!({"success": true}),
             _ => Value::Null,
         };
         let reply = json!({"jsonrpc": "2.0", "id": message["id"].clone(), "result": result});
