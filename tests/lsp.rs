@@ -472,7 +472,10 @@ fn a_huge_document_does_not_block_requests_on_others() {
     let analysed = start.elapsed();
     let errors = diagnostics.iter().filter(|d| d["severity"] == 1).count();
     assert_eq!(errors, 0, "the huge document is valid");
-    assert!(!diagnostics.is_empty(), "warnings (no resources) are reported");
+    assert!(
+        !diagnostics.is_empty(),
+        "warnings (no resources) are reported"
+    );
     assert!(
         answered < analysed,
         "hover ({answered:?}) waited for the huge analysis ({analysed:?})"
