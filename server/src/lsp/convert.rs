@@ -243,11 +243,12 @@ mod tests {
             encoding: Encoding(ColumnUnit::Utf8),
             ..utf16
         };
-        // The closing quote: after 4 + 3 bytes, or 2 + 1 UTF-16 units.
+        // The closing quote follows `a: "` (4), then the emoji (4 bytes, 2 UTF-16 units) and the
+        // CJK character (3 bytes, 1 unit).
         let quote = text.find("\"\n").unwrap();
-        assert_eq!(utf16.position(quote), Position::new(0, 6));
+        assert_eq!(utf16.position(quote), Position::new(0, 7));
         assert_eq!(utf8.position(quote), Position::new(0, 11));
-        assert_eq!(utf16.offset(Position::new(0, 6)), quote);
+        assert_eq!(utf16.offset(Position::new(0, 7)), quote);
         assert_eq!(utf8.offset(Position::new(0, 11)), quote);
         // Out of range clamps.
         assert_eq!(utf16.offset(Position::new(9, 9)), text.len());
