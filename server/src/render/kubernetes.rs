@@ -109,9 +109,22 @@ fn start_order(workload: &Workload) -> Option<String> {
         .filter(|c| matches!(c.role, Role::Main | Role::Sidecar))
         .map(label)
         .collect();
+    let has_native = workload
+        .containers
+        .iter()
+        .any(|c| c.role == Role::NativeSidecar);
+    let then = match main.as_slice() {
+        [] => String::new(),
+        [one] => format!("; then container {one} starts"),
+        many => format!("; then the containers {} start together", many.join(", ")),
+    };
+    let stop = if has_native {
+        "; native sidecars stop after them"
+    } else {
+        ""
+    };
     Some(format!(
-        "start order: {}; then the containers {} start together; native sidecars stop after them (kubernetes-rules.md §1)",
+        "start order: {}{then}{stop} (kubernetes-rules.md §1)",
         init.join(", then "),
-        main.join(", ")
     ))
 }
