@@ -734,3 +734,168 @@ fn inlay_hints_show_unwritten_defaults_and_can_be_turned_off() {
     assert_eq!(hints, json!([]));
     client.shutdown();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every capability on every dialect's bundled example.
+
+/// (example, language, a sidecar's name, a mount's volume name to resolve).
+const EXAMPLES: [(&str, &str, &str, &str); 4] = [
+    (
+        "hkube/image-resizer.json",
+        "json",
+        "thumbnail-cache",
+        "scratch",
+    ),
+    ("kubevela/shop.yaml", "yaml", "log-shipper", "access-logs"),
+    (
+        "calyptia/geoip.sidecar.json",
+        "json",
+        "geoip-enricher",
+        "geoip-db",
+    ),
+    (
+        "kubernetes/web-with-native-sidecar.yaml",
+        "yaml",
+        "log-shipper",
+        "logs",
+    ),
+];
+
+fn example(path: &str) -> String {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(path);
+    std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+}
+
+/// (line, character) of the last occurrence of `needle` in `text` (ASCII examples), plus `shift`.
+fn last_position(text: &str, needle: &str, shift: usize) -> Value {
+    let at = text.rfind(needle).unwrap_or_else(|| panic!("{needle}")) + shift;
+    let line = text[..at].matches('\n').count();
+    let character = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    json!({"line": line, "character": character})
+}
+
+fn flatten_names(symbols: &Value, out: &mut Vec<String>) {
+    for s in symbols.as_array().into_iter().flatten() {
+        out.push(s["name"].as_str().unwrap_or_default().to_string());
+        flatten_names(&s["children"], out);
+    }
+}
+
+#[test]
+fn every_capability_answers_on_every_dialects_example() {
+    let mut client = started();
+    for (path, language, sidecar, volume) in EXAMPLES {
+        let text = example(path);
+        let uri = uri(path.rsplit('/').next().unwrap());
+        client.open(&uri, language, 1, &text);
+        let diagnostics = client.diagnostics(&uri, 1);
+        assert!(
+            diagnostics.iter().all(|d| d["severity"] != 1),
+            "{path}: the valid example has no errors: {diagnostics:?}"
+        );
+        let doc = json!({"textDocument": {"uri": uri}});
+
+        let mut names = Vec::new();
+        flatten_names(
+            &client.request("textDocument/documentSymbol", doc.clone()),
+            &mut names,
+        );
+        assert!(names.iter().any(|n| n == sidecar), "{path}: {names:?}");
+
+        let image = last_position(&text, "image", 1);
+        let hover = client.request("textDocument/hover", at(&uri, &image));
+        assert!(
+            hover["contents"]["value"]
+                .as_str()
+                .is_some_and(|v| v.contains("image")),
+            "{path}: {hover}"
+        );
+
+        let lenses = client.request("textDocument/codeLens", doc.clone());
+        let commands: Vec<&str> = lenses
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|l| l["command"]["command"].as_str())
+            .collect();
+        assert!(
+            commands.contains(&"sidecar-lsp.podTotals"),
+            "{path}: {commands:?}"
+        );
+        assert!(
+            commands.contains(&"sidecar-lsp.renderPod"),
+            "{path}: {commands:?}"
+        );
+
+        let mut range = doc.clone();
+        range["range"] = lsp_client::range((0, 0), (999, 0));
+        let hints = client.request("textDocument/inlayHint", range);
+        assert!(
+            !hints.as_array().unwrap().is_empty(),
+            "{path}: no inlay hints"
+        );
+
+        // The last mount of the volume: its references include the declaration.
+        let mount = if language == "yaml" {
+            last_position(&text, &format!("name: {volume}"), 7)
+        } else {
+            last_position(&text, &format!("\"{volume}\", \"mountPath\""), 2)
+        };
+        let mut references = at(&uri, &mount);
+        references["context"] = json!({"includeDeclaration": true});
+        let found = client.request("textDocument/references", references);
+        assert!(
+            found.as_array().is_some_and(|r| r.len() >= 2),
+            "{path}: references of {volume}: {found}"
+        );
+
+        let rendered = client.request(
+            "workspace/executeCommand",
+            json!({"command": "sidecar-lsp.renderPod", "arguments": [{"uri": uri}]}),
+        );
+        assert_eq!(rendered["ok"], true, "{path}: {rendered}");
+        assert!(
+            rendered["text"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("name: {sidecar}")),
+            "{path}"
+        );
+    }
+    client.shutdown();
+}
+
+#[test]
+fn every_broken_example_offers_a_fix_for_a_finding() {
+    let mut client = started();
+    for (path, language) in [
+        ("hkube/broken-image-resizer.json", "json"),
+        ("kubevela/broken-shop.yaml", "yaml"),
+        ("calyptia/broken-geoip.sidecar.json", "json"),
+        ("kubernetes/broken-migration-job.yaml", "yaml"),
+    ] {
+        let text = example(path);
+        let uri = uri(path.rsplit('/').next().unwrap());
+        client.open(&uri, language, 1, &text);
+        let diagnostics = client.diagnostics(&uri, 1);
+        let fixes: usize = diagnostics
+            .iter()
+            .map(|d| {
+                let response = client.request(
+                    "textDocument/codeAction",
+                    json!({"textDocument": {"uri": uri}, "range": d["range"],
+                           "context": {"diagnostics": [d], "only": ["quickfix"]}}),
+                );
+                response.as_array().map_or(0, Vec::len)
+            })
+            .sum();
+        assert!(
+            fixes > 0,
+            "{path}: no quick fix for {} findings",
+            diagnostics.len()
+        );
+    }
+    client.shutdown();
+}
