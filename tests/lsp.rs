@@ -526,3 +526,162 @@ fn logs_go_to_stderr_and_stdout_carries_only_the_protocol() {
     assert!(!client.diagnostics(&uri, 1).is_empty());
     assert_eq!(client.shutdown(), Some(0));
 }
+
+/// A Pod with `n` invalid container names: slow to analyse in a debug build, and every name is
+/// a finding.
+fn many_bad_names(n: usize) -> String {
+    let mut text =
+        String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n");
+    for i in 0..n {
+        text.push_str(&format!("    - name: Bad_{i}\n      image: nginx:1.27\n"));
+    }
+    text
+}
+
+const CLEAN: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n";
+
+#[test]
+fn exit_without_shutdown_exits_with_1() {
+    let mut client = started();
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait_exit(), Some(1));
+}
+
+#[test]
+fn a_second_open_replaces_the_text_and_its_analysis() {
+    let mut client = started();
+    let uri = uri("pod.yaml");
+    client.open(&uri, "yaml", 1, KUBERNETES);
+    assert!(codes(&client.diagnostics(&uri, 1)).contains(&"K102".to_string()));
+    // Same version, other text: the new text is analysed, not the old one's report reused.
+    client.open(&uri, "yaml", 1, CLEAN);
+    client.drain(Duration::from_millis(500));
+    let last = client
+        .notifications
+        .iter()
+        .rev()
+        .find(|n| n["params"]["uri"] == uri.as_str())
+        .expect("a report")["params"]["diagnostics"]
+        .clone();
+    assert!(
+        !codes(last.as_array().unwrap()).contains(&"K102".to_string()),
+        "{last}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn a_reopened_document_never_gets_the_closed_texts_diagnostics() {
+    let mut client = started();
+    let uri = uri("pod.yaml");
+    client.open(&uri, "yaml", 1, &many_bad_names(10_000));
+    std::thread::sleep(Duration::from_millis(200)); // the old text is being analysed
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    // Editors restart versions at 1 on reopening.
+    client.open(&uri, "yaml", 1, CLEAN);
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert!(!symbols.to_string().contains("Bad_"), "{symbols}");
+    client.drain(Duration::from_secs(3));
+    for n in client
+        .notifications
+        .iter()
+        .filter(|n| n["params"]["uri"] == uri.as_str())
+    {
+        let found = codes(n["params"]["diagnostics"].as_array().unwrap());
+        assert!(
+            !found.contains(&"K101".to_string()),
+            "a report of the closed text was published"
+        );
+    }
+    client.shutdown();
+}
+
+#[test]
+fn a_client_that_pulls_is_asked_to_pull_again_when_settings_change() {
+    let mut client = LspClient::start();
+    client.settings = json!({"rules": {"K102": "off"}});
+    client.initialize(json!({
+        "workspace": {"configuration": true, "diagnostics": {"refreshSupport": true}},
+        "textDocument": {"diagnostic": {}}
+    }));
+    let uri = uri("pod.yaml");
+    client.open(&uri, "yaml", 1, KUBERNETES);
+    client.drain(Duration::from_millis(300));
+    client.settings = json!({"rules": {"K102": "error"}});
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    client.drain(Duration::from_millis(500));
+    assert!(
+        client
+            .server_requests
+            .iter()
+            .any(|r| r["method"] == "workspace/diagnostic/refresh")
+    );
+    let report = client.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert!(codes(report["items"].as_array().unwrap()).contains(&"K102".to_string()));
+    client.shutdown();
+}
+
+#[test]
+fn line_separators_inside_strings_do_not_shift_edits() {
+    // U+2028 is legal inside a JSON string; for LSP it does not end a line.
+    let mut client = started();
+    let before = "{\n  \"name\": \"resizer\",\n  \"description\": \"a\u{2028}b\",\n  \"algorithmImage\": \"registry.example.com/resizer:1.0.0\",\n  \"sideCars\": [\n    {\"container\": {\"name\": \"cache\", \"image\": \"redis:7.2.5\"}},\n    {\"container\": {\"name\": \"cachx\", \"image\": \"memcached:1.6.29\"}}\n  ]\n}\n";
+    let uri = uri("algo.json");
+    client.open(&uri, "json", 1, before);
+    assert!(!codes(&client.diagnostics(&uri, 1)).contains(&"H301".to_string()));
+    let line = before.split('\n').nth(6).unwrap();
+    let column = line.find("cachx").unwrap() as u32 + 4;
+    client.change(&uri, 2, range((6, column), (6, column + 1)), "e");
+    let after = client.diagnostics(&uri, 2);
+    assert!(codes(&after).contains(&"H301".to_string()), "{after:?}");
+    client.shutdown();
+}
+
+#[test]
+fn requests_waiting_on_a_big_document_do_not_hold_up_others() {
+    let mut client = started();
+    let small = uri("small.yaml");
+    client.open(&small, "yaml", 1, KUBERNETES);
+    client.diagnostics(&small, 1);
+    let big = uri("big.yaml");
+    client.open(&big, "yaml", 1, &many_bad_names(5_000));
+    // More waiting requests than the server handles at once by default.
+    let waiting: Vec<i64> = (0..20)
+        .map(|_| {
+            client.send_request(
+                "textDocument/documentSymbol",
+                json!({"textDocument": {"uri": big}}),
+            )
+        })
+        .collect();
+    let hover = client.send_request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": small}, "position": {"line": 6, "character": 8}}),
+    );
+    let answered = client.response(hover);
+    assert!(answered["result"]["contents"]["value"].is_string());
+    let pending_then = waiting
+        .iter()
+        .filter(|id| !client.has_response(**id))
+        .count();
+    for id in waiting {
+        assert!(client.response(id)["result"].is_array());
+    }
+    assert!(
+        pending_then > 0,
+        "the hover was answered only after every big request (make the big document bigger)"
+    );
+    client.shutdown();
+}

@@ -702,7 +702,9 @@ spec:
 #[test]
 fn inlay_hints_show_unwritten_defaults_and_can_be_turned_off() {
     let mut client = LspClient::start();
-    client.initialize(json!({"workspace": {"configuration": true}}));
+    client.initialize(
+        json!({"workspace": {"configuration": true, "inlayHint": {"refreshSupport": true}}}),
+    );
     let (uri, _, _) = open(
         &mut client,
         "pod.yaml",
@@ -730,6 +732,13 @@ fn inlay_hints_show_unwritten_defaults_and_can_be_turned_off() {
         json!({"settings": null}),
     );
     client.drain(std::time::Duration::from_millis(300));
+    assert!(
+        client
+            .server_requests
+            .iter()
+            .any(|r| r["method"] == "workspace/inlayHint/refresh"),
+        "the client is asked to fetch hints again"
+    );
     let hints = client.request("textDocument/inlayHint", params);
     assert_eq!(hints, json!([]));
     client.shutdown();

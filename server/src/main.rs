@@ -156,7 +156,8 @@ fn serve_command(args: ServeArgs) -> ExitCode {
         .with_ansi(false)
         .init();
     match sidecar_lsp::lsp::run_stdio() {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
         Err(e) => {
             eprintln!("sidecar-lsp: cannot start the server: {e}");
             ExitCode::from(2)

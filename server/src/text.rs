@@ -93,6 +93,12 @@ pub struct LineIndex {
     len: u32,
     /// Whether the text is pure ASCII (then every unit is a byte and conversion is arithmetic).
     ascii: bool,
+    /// Byte offsets of the non-ASCII characters, in order.
+    wide: Vec<u32>,
+    /// `excess16[i]`: UTF-8 bytes minus UTF-16 units of `wide[..i]` (one longer than `wide`).
+    excess16: Vec<u32>,
+    /// `excess_chars[i]`: UTF-8 bytes minus chars of `wide[..i]`.
+    excess_chars: Vec<u32>,
 }
 
 impl LineIndex {
@@ -100,15 +106,32 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(0);
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            // LSP line ends: "\n", "\r\n" and a lone "\r".
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
                 line_starts.push(i as u32 + 1);
+            }
+        }
+        let ascii = text.is_ascii();
+        let (mut wide, mut excess16, mut excess_chars) = (Vec::new(), vec![0], vec![0]);
+        if !ascii {
+            let (mut e16, mut ech) = (0u32, 0u32);
+            for (i, ch) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
+                wide.push(i as u32);
+                e16 += (ch.len_utf8() - ch.len_utf16()) as u32;
+                ech += (ch.len_utf8() - 1) as u32;
+                excess16.push(e16);
+                excess_chars.push(ech);
             }
         }
         LineIndex {
             line_starts,
             len: text.len() as u32,
-            ascii: text.is_ascii(),
+            ascii,
+            wide,
+            excess16,
+            excess_chars,
         }
     }
 
@@ -153,7 +176,14 @@ impl LineIndex {
         let col = if self.ascii || unit == ColumnUnit::Utf8 {
             offset - start
         } else {
-            count_units(&text[start..offset], unit)
+            // O(log n): bytes minus what the non-ASCII characters in between "lose".
+            let lo = self.wide.partition_point(|&w| (w as usize) < start);
+            let hi = self.wide.partition_point(|&w| (w as usize) < offset);
+            let excess = match unit {
+                ColumnUnit::Utf16 => &self.excess16,
+                _ => &self.excess_chars,
+            };
+            offset - start - (excess[hi] - excess[lo]) as usize
         };
         LineCol {
             line,
@@ -169,9 +199,8 @@ impl LineIndex {
             return self.len as usize;
         };
         let line_end = self
-            .line_start(pos.line + 1)
-            .map(|next| next - 1)
-            .unwrap_or(self.len as usize);
+            .line_span(text, pos.line)
+            .map_or(self.len as usize, |s| s.end as usize);
         let line_text = &text[start..line_end];
         let col = pos.col as usize;
         let within = match unit {
@@ -203,14 +232,6 @@ impl LineIndex {
     }
 }
 
-fn count_units(s: &str, unit: ColumnUnit) -> usize {
-    match unit {
-        ColumnUnit::Utf8 => s.len(),
-        ColumnUnit::Utf16 => s.chars().map(char::len_utf16).sum(),
-        ColumnUnit::Char => s.chars().count(),
-    }
-}
-
 /// The largest char boundary `<= offset`.
 pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());
@@ -223,6 +244,37 @@ pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The slow, obviously right column: count the units from the line start.
+    fn count_units(s: &str, unit: ColumnUnit) -> usize {
+        match unit {
+            ColumnUnit::Utf8 => s.len(),
+            ColumnUnit::Utf16 => s.chars().map(char::len_utf16).sum(),
+            ColumnUnit::Char => s.chars().count(),
+        }
+    }
+
+    #[test]
+    fn columns_from_the_wide_char_table_match_counting() {
+        let text = "a: \"😀名\"\r\nb: é\rc: x😀y\n\n名名: 1";
+        let index = LineIndex::new(text);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let line = index.line_of(offset);
+            let start = index.line_start(line).unwrap();
+            for unit in [ColumnUnit::Utf16, ColumnUnit::Char, ColumnUnit::Utf8] {
+                let lc = index.line_col(text, offset, unit);
+                assert_eq!(
+                    lc.col as usize,
+                    count_units(&text[start..offset], unit),
+                    "{offset} {unit:?}"
+                );
+                // Between "\r" and "\n" is no position of its own.
+                if !text[..offset].ends_with('\r') || !text[offset..].starts_with('\n') {
+                    assert_eq!(index.offset(text, lc, unit), offset, "{offset} {unit:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn ascii_round_trip() {

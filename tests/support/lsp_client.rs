@@ -6,7 +6,7 @@
 
 #![allow(dead_code)]
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -30,6 +30,8 @@ pub struct LspClient {
     pub settings: Value,
     /// Requests the server sent us, in order.
     pub server_requests: Vec<Value>,
+    /// Responses that arrived while another was awaited, by request id.
+    early_responses: HashMap<i64, Value>,
 }
 
 impl LspClient {
@@ -76,6 +78,7 @@ impl LspClient {
             next_id: 1,
             settings: Value::Null,
             server_requests: Vec::new(),
+            early_responses: HashMap::new(),
         }
     }
 
@@ -145,8 +148,19 @@ impl LspClient {
         response["result"].clone()
     }
 
+    /// Whether the response to `id` has already arrived (without waiting).
+    pub fn has_response(&mut self, id: i64) -> bool {
+        while let Ok(message) = self.incoming.try_recv() {
+            self.dispatch(message);
+        }
+        self.early_responses.contains_key(&id)
+    }
+
     /// Wait for the response to request `id`.
     pub fn response(&mut self, id: i64) -> Value {
+        if let Some(response) = self.early_responses.remove(&id) {
+            return response;
+        }
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let message = self
@@ -266,7 +280,11 @@ impl LspClient {
     /// Keep a notification; answer a server request.
     fn dispatch(&mut self, message: Value) {
         let Some(method) = message.get("method").and_then(Value::as_str) else {
-            return; // a stray response
+            // A response to another request in flight: keep it for `response`.
+            if let Some(id) = message.get("id").and_then(Value::as_i64) {
+                self.early_responses.insert(id, message);
+            }
+            return;
         };
         if message.get("id").is_none() {
             self.notifications.push_back(message);

@@ -5,6 +5,7 @@
 //! so edits are applied in the order the client sent them even though handlers run concurrently.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use ropey::Rope;
@@ -20,6 +21,8 @@ use crate::text::ColumnUnit;
 pub struct Snapshot {
     /// The client's version of the text.
     pub version: i32,
+    /// The server-side revision of the text (unique across documents and re-opens).
+    pub revision: u64,
     /// The text.
     pub text: Arc<str>,
     /// The analysis of `text`.
@@ -28,10 +31,18 @@ pub struct Snapshot {
     pub settings: Arc<Settings>,
 }
 
+/// A revision number never handed out before.
+fn next_revision() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 /// One open document.
 pub struct Document {
     /// The client's version number.
     pub version: i32,
+    /// Bumped on every mutation; never reused, not even by a re-opened document.
+    pub revision: u64,
     /// The file path (for `file:` URIs), used for config lookup and dialect globs.
     pub path: Option<String>,
     /// The current text.
@@ -42,17 +53,24 @@ pub struct Document {
     analysis: Option<(i32, u64, Snapshot)>,
     /// Wakes the document's diagnostics worker.
     pub wake: Arc<Notify>,
+    /// The analysis in flight: (revision, settings generation, its result when done).
+    pub pending: Option<(u64, u64, PendingAnalysis)>,
 }
+
+/// Where an analysis in flight will post its result (`Some(None)`: it failed).
+pub type PendingAnalysis = tokio::sync::watch::Receiver<Option<Option<Snapshot>>>;
 
 impl Document {
     fn new(version: i32, path: Option<String>, text: &str) -> Self {
         Document {
             version,
+            revision: next_revision(),
             path,
             rope: Rope::from_str(text),
             text: None,
             analysis: None,
             wake: Arc::new(Notify::new()),
+            pending: None,
         }
     }
 
@@ -74,8 +92,8 @@ impl Document {
     /// The cached analysis, if it is of the current version under settings generation `settings`.
     pub fn fresh_snapshot(&self, settings: u64) -> Option<Snapshot> {
         match &self.analysis {
-            Some((version, generation, snapshot))
-                if *version == self.version && *generation == settings =>
+            Some((_, generation, snapshot))
+                if snapshot.revision == self.revision && *generation == settings =>
             {
                 Some(snapshot.clone())
             }
@@ -91,6 +109,7 @@ impl Document {
     /// Apply one content change: a range edit, or the whole text when `range` is `None`.
     pub fn apply_change(&mut self, range: Option<Range>, new_text: &str, unit: ColumnUnit) {
         self.text = None;
+        self.revision = next_revision();
         let Some(range) = range else {
             self.rope = Rope::from_str(new_text);
             return;
@@ -176,9 +195,9 @@ impl DocumentStore {
         self.lock().remove(uri).map(|d| d.wake)
     }
 
-    /// Whether `uri` is open at `version`.
-    pub fn is_current(&self, uri: &Uri, version: i32) -> bool {
-        self.lock().get(uri).is_some_and(|d| d.version == version)
+    /// Whether `uri` is open at `revision`.
+    pub fn is_current(&self, uri: &Uri, revision: u64) -> bool {
+        self.lock().get(uri).is_some_and(|d| d.revision == revision)
     }
 
     /// Store an analysis of `text` at `version`, unless the document has moved on since.
@@ -187,7 +206,7 @@ impl DocumentStore {
         let Some(doc) = documents.get_mut(uri) else {
             return false;
         };
-        if doc.version != snapshot.version {
+        if doc.revision != snapshot.revision {
             return false;
         }
         doc.analysis = Some((snapshot.version, settings, snapshot));
@@ -239,5 +258,136 @@ mod tests {
         // A reversed range deletes nothing.
         edit(&mut doc, (1, 2), (1, 0), "_", ColumnUnit::Utf16);
         assert_eq!(&*doc.text(), "ab!\r\ncd_?");
+    }
+
+    use crate::text::LineIndex;
+
+    fn snap(version: i32, revision: u64, text: &str) -> Snapshot {
+        let settings = Arc::new(Settings::default());
+        Snapshot {
+            version,
+            revision,
+            text: Arc::from(text),
+            analysis: Arc::new(crate::analysis::analyze(text, None, &settings)),
+            settings,
+        }
+    }
+
+    #[test]
+    fn u2028_does_not_end_a_line() {
+        // U+2028 is legal inside a JSON string. LSP (and VS Code) end lines only at \n, \r\n, \r.
+        let text = "{\"a\": \"x\u{2028}y\",\n\"b\": 1}\n";
+        let mut doc = Document::new(1, None, text);
+        // The client inserts "Z" at the start of its line 1 (`"b": 1}`).
+        edit(&mut doc, (1, 0), (1, 0), "Z", ColumnUnit::Utf16);
+        assert_eq!(&*doc.text(), "{\"a\": \"x\u{2028}y\",\nZ\"b\": 1}\n");
+    }
+
+    #[test]
+    fn nel_does_not_end_a_line() {
+        let text = "a: \u{85}x\nb: 1\n";
+        let mut doc = Document::new(1, None, text);
+        edit(&mut doc, (1, 0), (1, 1), "c", ColumnUnit::Utf16);
+        assert_eq!(&*doc.text(), "a: \u{85}x\nc: 1\n");
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line_in_the_rope_and_the_line_index() {
+        // LSP: "\r" alone ends a line, for edits (ropey) and for positions (LineIndex) alike.
+        let text = "a: 1\rb: 2\n";
+        let index = LineIndex::new(text);
+        let b = text.find('b').unwrap();
+        let lc = index.line_col(text, b, ColumnUnit::Utf16);
+        assert_eq!((lc.line, lc.col), (1, 0), "LineIndex puts `b` at {lc:?}");
+    }
+
+    #[test]
+    fn a_second_did_open_at_the_same_version_drops_the_old_analysis() {
+        let store = DocumentStore::default();
+        let uri: Uri = "file:///r/a.yaml".parse().unwrap();
+        store.open(uri.clone(), 1, "old: text\n");
+        let rev = store.lock().get(&uri).unwrap().revision;
+        assert!(store.install(&uri, 0, snap(1, rev, "old: text\n")));
+        store.open(uri.clone(), 1, "new: text\n");
+        let docs = store.lock();
+        let fresh = docs.get(&uri).unwrap().fresh_snapshot(0);
+        assert!(
+            fresh.is_none(),
+            "stale snapshot of {:?} served for new text",
+            fresh.unwrap().text
+        );
+    }
+
+    #[test]
+    fn an_analysis_of_a_closed_document_never_lands_in_its_reopening() {
+        let store = DocumentStore::default();
+        let uri: Uri = "file:///r/a.yaml".parse().unwrap();
+        store.open(uri.clone(), 1, "old: text\n");
+        let rev = store.lock().get(&uri).unwrap().revision;
+        // A worker/request took version 1 ("old") and is analysing it...
+        let in_flight = snap(1, rev, "old: text\n");
+        // ...meanwhile the editor closes and reopens the file (versions restart at 1).
+        store.close(&uri);
+        store.open(uri.clone(), 1, "new: text\n");
+        assert!(
+            !store.install(&uri, 0, in_flight),
+            "the analysis of the closed document was installed into the new one"
+        );
+    }
+
+    #[test]
+    fn a_column_past_a_crlf_line_clamps_before_the_cr() {
+        let text = "ab\r\ncd";
+        let index = LineIndex::new(text);
+        let off = index.offset(
+            text,
+            crate::text::LineCol { line: 0, col: 99 },
+            ColumnUnit::Utf16,
+        );
+        assert_eq!(
+            off, 2,
+            "LineIndex clamps (0,99) to {off}: between \\r and \\n"
+        );
+    }
+
+    #[test]
+    fn random_edits_and_conversions_never_panic() {
+        let atoms = [
+            "a", "\n", "\r\n", "\r", "😀", "名", "é", "\u{2028}", "\u{85}", "\u{b}", " ",
+        ];
+        let mut seed: u64 = 0x1234_5678;
+        let mut next = |m: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        for _ in 0..3000 {
+            let n = next(20);
+            let mut text = String::new();
+            for _ in 0..n {
+                text.push_str(atoms[next(atoms.len() as u64) as usize]);
+            }
+            let mut doc = Document::new(1, None, &text);
+            for _ in 0..20 {
+                let unit =
+                    [ColumnUnit::Utf16, ColumnUnit::Utf8, ColumnUnit::Char][next(3) as usize];
+                let a = (next(8) as u32, next(12) as u32);
+                let b = (next(8) as u32, next(12) as u32);
+                let ins = atoms[next(atoms.len() as u64) as usize];
+                edit(&mut doc, a, b, ins, unit);
+                let t = doc.text();
+                let idx = LineIndex::new(&t);
+                for line in 0..8u32 {
+                    for col in 0..12u32 {
+                        for u in [ColumnUnit::Utf16, ColumnUnit::Utf8, ColumnUnit::Char] {
+                            let o = idx.offset(&t, crate::text::LineCol { line, col }, u);
+                            let _ = idx.line_col(&t, o, u);
+                            let _ = idx.line_col(&t, o + 1, u);
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -31,7 +31,7 @@ pub fn capabilities(encoding: Encoding, pull_diagnostics: bool) -> ServerCapabil
             })
         }),
         completion_provider: Some(CompletionOptions {
-            trigger_characters: Some(vec!["\"".into(), ":".into(), " ".into(), "-".into()]),
+            trigger_characters: Some(vec!["\"".into(), ":".into(), "-".into()]),
             ..CompletionOptions::default()
         }),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
@@ -83,12 +83,12 @@ pub async fn pull_diagnostics(
     let uri = params.text_document.uri;
     let generation = shared.generation.load(std::sync::atomic::Ordering::Acquire);
     let Some(snapshot) = snapshot(shared, &uri).await else {
-        return Err(Error::invalid_params(format!(
-            "{} is not open",
-            uri.as_str()
-        )));
+        // Not open (or just closed): nothing to report.
+        return Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport::default()),
+        ));
     };
-    let result_id = format!("{}:{generation}", snapshot.version);
+    let result_id = format!("{}:{generation}", snapshot.revision);
     if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
         return Ok(DocumentDiagnosticReportResult::Report(
             DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
@@ -145,7 +145,10 @@ pub async fn completion(
     params: CompletionParams,
 ) -> Result<Option<CompletionResponse>> {
     let position = params.text_document_position;
-    let snapshot = open_snapshot(shared, &position.text_document.uri).await?;
+    // A document that is not open has no answer (an editor may ask during a close).
+    let Some(snapshot) = snapshot(shared, &position.text_document.uri).await else {
+        return Ok(None);
+    };
     let at = positions(shared, &snapshot);
     let offset = at.offset(position.position);
     let snippets = shared.facts().snippets;
@@ -220,7 +223,10 @@ fn completion_item(
 /// `textDocument/hover`.
 pub async fn hover(shared: &Arc<Shared>, params: HoverParams) -> Result<Option<Hover>> {
     let position = params.text_document_position_params;
-    let snapshot = open_snapshot(shared, &position.text_document.uri).await?;
+    // A document that is not open has no answer (an editor may ask during a close).
+    let Some(snapshot) = snapshot(shared, &position.text_document.uri).await else {
+        return Ok(None);
+    };
     let at = positions(shared, &snapshot);
     let offset = at.offset(position.position);
     let found = ide::hover::hover(
@@ -244,7 +250,10 @@ pub async fn document_symbols(
     params: DocumentSymbolParams,
 ) -> Result<Option<DocumentSymbolResponse>> {
     let uri = params.text_document.uri;
-    let snapshot = open_snapshot(shared, &uri).await?;
+    // A document that is not open has no answer (an editor may ask during a close).
+    let Some(snapshot) = snapshot(shared, &uri).await else {
+        return Ok(None);
+    };
     let at = positions(shared, &snapshot);
     let symbols = ide::symbols::document_symbols(&snapshot.analysis, &snapshot.text);
     if shared.facts().hierarchical_symbols {
@@ -314,7 +323,10 @@ pub async fn definition(
 ) -> Result<Option<GotoDefinitionResponse>> {
     let position = params.text_document_position_params;
     let uri = position.text_document.uri;
-    let snapshot = open_snapshot(shared, &uri).await?;
+    // A document that is not open has no answer (an editor may ask during a close).
+    let Some(snapshot) = snapshot(shared, &uri).await else {
+        return Ok(None);
+    };
     let at = positions(shared, &snapshot);
     let offset = at.offset(position.position);
     let spans = ide::navigation::definition(&snapshot.analysis, &snapshot.text, offset);
@@ -335,7 +347,10 @@ pub async fn references(
 ) -> Result<Option<Vec<Location>>> {
     let position = params.text_document_position;
     let uri = position.text_document.uri;
-    let snapshot = open_snapshot(shared, &uri).await?;
+    // A document that is not open has no answer (an editor may ask during a close).
+    let Some(snapshot) = snapshot(shared, &uri).await else {
+        return Ok(None);
+    };
     let at = positions(shared, &snapshot);
     let offset = at.offset(position.position);
     let spans = ide::navigation::references(
@@ -359,7 +374,10 @@ pub async fn prepare_rename(
     shared: &Arc<Shared>,
     params: TextDocumentPositionParams,
 ) -> Result<Option<PrepareRenameResponse>> {
-    let snapshot = open_snapshot(shared, &params.text_document.uri).await?;
+    // A document that is not open has no answer (an editor may ask during a close).
+    let Some(snapshot) = snapshot(shared, &params.text_document.uri).await else {
+        return Ok(None);
+    };
     let at = positions(shared, &snapshot);
     let offset = at.offset(params.position);
     let target = ide::navigation::prepare_rename(&snapshot.analysis, &snapshot.text, offset);
@@ -373,12 +391,20 @@ pub async fn prepare_rename(
 pub async fn rename(shared: &Arc<Shared>, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
     let position = params.text_document_position;
     let uri = position.text_document.uri;
-    let snapshot = open_snapshot(shared, &uri).await?;
+    // A document that is not open has no answer (an editor may ask during a close).
+    let Some(snapshot) = snapshot(shared, &uri).await else {
+        return Ok(None);
+    };
     let at = positions(shared, &snapshot);
     let offset = at.offset(position.position);
     match ide::navigation::rename(&snapshot.analysis, &snapshot.text, offset, &params.new_name) {
         Ok(edits) => Ok(Some(workspace_edit(&uri, &at, &edits))),
-        Err(message) => Err(Error::invalid_params(message)),
+        // RequestFailed: the request was valid, the rename is not possible.
+        Err(message) => Err(Error {
+            code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+            message: message.into(),
+            data: None,
+        }),
     }
 }
 
@@ -388,7 +414,10 @@ pub async fn code_actions(
     params: CodeActionParams,
 ) -> Result<Option<CodeActionResponse>> {
     let uri = params.text_document.uri;
-    let snapshot = open_snapshot(shared, &uri).await?;
+    // A document that is not open has no answer (an editor may ask during a close).
+    let Some(snapshot) = snapshot(shared, &uri).await else {
+        return Ok(None);
+    };
     let at = positions(shared, &snapshot);
     let range = at.span(params.range);
     let only = params.context.only.as_deref();
@@ -488,7 +517,10 @@ pub async fn code_lenses(
     params: CodeLensParams,
 ) -> Result<Option<Vec<CodeLens>>> {
     let uri = params.text_document.uri;
-    let snapshot = open_snapshot(shared, &uri).await?;
+    // A document that is not open has no answer (an editor may ask during a close).
+    let Some(snapshot) = snapshot(shared, &uri).await else {
+        return Ok(None);
+    };
     if !shared.options().code_lens {
         return Ok(Some(Vec::new()));
     }
@@ -519,7 +551,10 @@ pub async fn inlay_hints(
     shared: &Arc<Shared>,
     params: InlayHintParams,
 ) -> Result<Option<Vec<InlayHint>>> {
-    let snapshot = open_snapshot(shared, &params.text_document.uri).await?;
+    // A document that is not open has no answer (an editor may ask during a close).
+    let Some(snapshot) = snapshot(shared, &params.text_document.uri).await else {
+        return Ok(None);
+    };
     if !shared.options().inlay_hints {
         return Ok(Some(Vec::new()));
     }

@@ -21,25 +21,31 @@ use tower_lsp_server::{LspService, Server};
 
 pub use server::Backend;
 
-/// Serve LSP on `input`/`output` until the client sends `exit` (or closes the stream).
-pub async fn serve<I, O>(input: I, output: O)
+/// Serve LSP on `input`/`output` until the client sends `exit` (or closes the stream); returns
+/// whether `shutdown` was received first.
+pub async fn serve<I, O>(input: I, output: O) -> bool
 where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
     let (service, socket) = LspService::new(Backend::new);
+    let shared = service.inner().shared.clone();
     Server::new(input, output, socket)
-        .concurrency_level(16)
+        .concurrency_level(128)
         .serve(service)
         .await;
+    shared.shut_down.load(std::sync::atomic::Ordering::Acquire)
 }
 
-/// Serve LSP over stdin/stdout on a multi-threaded runtime.
-pub fn run_stdio() -> std::io::Result<()> {
+/// Serve LSP over stdin/stdout on a multi-threaded runtime; `Ok(false)` when `exit` came
+/// without `shutdown` (the process should then exit with 1).
+pub fn run_stdio() -> std::io::Result<bool> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
-    Ok(())
+    let clean = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Do not wait for analyses still running on the blocking pool (nor a pending stdin read).
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    Ok(clean)
 }

@@ -47,13 +47,23 @@ pub async fn show(shared: &Shared, source: &Uri, text: &str) {
         tracing::warn!("no cache directory for the preview (HOME is not set)");
         return;
     };
-    let written = path
-        .parent()
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|()| std::fs::write(&path, text));
-    if let Err(e) = written {
-        tracing::warn!("cannot write the preview {}: {e}", path.display());
-        return;
+    let (file, contents) = (path.clone(), text.to_string());
+    let written = tokio::task::spawn_blocking(move || {
+        file.parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&file, contents))
+    })
+    .await;
+    match written {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            tracing::warn!("cannot write the preview {}: {e}", path.display());
+            return;
+        }
+        Err(e) => {
+            tracing::warn!("writing the preview failed: {e}");
+            return;
+        }
     }
     let Some(uri) = Uri::from_file_path(&path) else {
         return;

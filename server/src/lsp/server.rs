@@ -19,6 +19,8 @@ use crate::config::FILE_NAME;
 pub struct Backend {
     /// State shared with the diagnostics workers.
     pub shared: Arc<Shared>,
+    /// Numbers settings pulls, so that an older answer never overwrites a newer one.
+    settings_pulls: std::sync::atomic::AtomicU64,
     /// The workspace root (dialect globs in the client's settings are relative to it).
     root: std::sync::OnceLock<Option<std::path::PathBuf>>,
 }
@@ -32,6 +34,7 @@ impl Backend {
         Backend {
             shared: Arc::new(Shared::new(client)),
             root: std::sync::OnceLock::new(),
+            settings_pulls: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -49,7 +52,15 @@ impl Backend {
             .options
             .write()
             .unwrap_or_else(|e| e.into_inner()) = options;
-        self.shared.reanalyse_all();
+        self.shared.reanalyse_all().await;
+        // Hints and lenses depend on settings too: ask the client to ask again.
+        let facts = self.facts();
+        if facts.inlay_hint_refresh {
+            let _ = self.shared.client.inlay_hint_refresh().await;
+        }
+        if facts.code_lens_refresh {
+            let _ = self.shared.client.code_lens_refresh().await;
+        }
         for problem in problems {
             self.shared
                 .client
@@ -67,7 +78,10 @@ impl Backend {
             scope_uri: None,
             section: Some(SECTION.into()),
         }];
+        let pull = self.settings_pulls.fetch_add(1, Ordering::AcqRel) + 1;
         match self.shared.client.configuration(items).await {
+            // A later pull is under way: its answer is the newer one.
+            Ok(_) if self.settings_pulls.load(Ordering::Acquire) != pull => {}
             Ok(values) => {
                 let value = values.into_iter().next().unwrap_or(Value::Null);
                 self.apply_client_settings(&value).await;
@@ -123,6 +137,18 @@ impl LanguageServer for Backend {
                 .as_ref()
                 .and_then(|w| w.show_document.as_ref())
                 .is_some_and(|s| s.support),
+            diagnostic_refresh: workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                == Some(true),
+            inlay_hint_refresh: workspace
+                .and_then(|w| w.inlay_hint.as_ref())
+                .and_then(|i| i.refresh_support)
+                == Some(true),
+            code_lens_refresh: workspace
+                .and_then(|w| w.code_lens.as_ref())
+                .and_then(|c| c.refresh_support)
+                == Some(true),
         });
         #[allow(deprecated)]
         let root = params
@@ -183,6 +209,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.shared.shut_down.store(true, Ordering::Release);
         Ok(())
     }
 
@@ -239,10 +266,10 @@ impl LanguageServer for Backend {
         if params
             .changes
             .iter()
-            .any(|c| c.uri.as_str().ends_with(FILE_NAME))
+            .any(|c| c.uri.as_str().rsplit('/').next() == Some(FILE_NAME))
         {
             self.shared.settings.reset();
-            self.shared.reanalyse_all();
+            self.shared.reanalyse_all().await;
         }
     }
 

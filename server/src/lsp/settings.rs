@@ -68,9 +68,33 @@ struct HkubeSection {
     sidecar_memory: Option<String>,
 }
 
+/// `{"enable": bool}`, or a bare boolean.
 #[derive(Deserialize)]
+#[serde(from = "ToggleForm")]
 struct Toggle {
     enable: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ToggleForm {
+    Bare(bool),
+    Object {
+        #[serde(default = "enabled")]
+        enable: bool,
+    },
+}
+
+fn enabled() -> bool {
+    true
+}
+
+impl From<ToggleForm> for Toggle {
+    fn from(form: ToggleForm) -> Self {
+        match form {
+            ToggleForm::Bare(enable) | ToggleForm::Object { enable } => Toggle { enable },
+        }
+    }
 }
 
 impl Default for Toggle {
@@ -265,6 +289,10 @@ mod tests {
             Some(Dialect::Hkube)
         );
         assert!(!options.inlay_hints && options.code_lens);
+        let (_, options, problems) =
+            from_client(&json!({"inlayHints": {}, "codeLens": false}), None);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(options.inlay_hints && !options.code_lens);
     }
 
     #[test]

@@ -26,6 +26,12 @@ pub struct ClientFacts {
     pub hierarchical_symbols: bool,
     /// It opens documents on `window/showDocument`.
     pub show_document: bool,
+    /// It re-pulls diagnostics on `workspace/diagnostic/refresh`.
+    pub diagnostic_refresh: bool,
+    /// It re-asks for inlay hints on `workspace/inlayHint/refresh`.
+    pub inlay_hint_refresh: bool,
+    /// It re-asks for code lenses on `workspace/codeLens/refresh`.
+    pub code_lens_refresh: bool,
 }
 
 /// State shared by every handler and worker.
@@ -48,6 +54,8 @@ pub struct Shared {
     pub push_diagnostics: AtomicBool,
     /// Serialises publishing, so a close's clearing is never overtaken by a late publish.
     pub publish: tokio::sync::Mutex<()>,
+    /// `shutdown` was received.
+    pub shut_down: AtomicBool,
 }
 
 impl Shared {
@@ -63,6 +71,7 @@ impl Shared {
             options: RwLock::new(EditorOptions::default()),
             push_diagnostics: AtomicBool::new(true),
             publish: tokio::sync::Mutex::new(()),
+            shut_down: AtomicBool::new(false),
         }
     }
 
@@ -85,54 +94,75 @@ impl Shared {
     /// await the result): cached when fresh, else computed off the async threads.
     pub fn snapshot(self: &Arc<Self>, uri: &Uri) -> impl Future<Output = Option<Snapshot>> + use<> {
         let generation = self.generation.load(Ordering::Acquire);
+        // One analysis per (revision, generation), shared by the worker and every request.
         let job = {
             let mut documents = self.documents.lock();
-            documents
-                .get_mut(uri)
-                .map(|doc| match doc.fresh_snapshot(generation) {
-                    Some(snapshot) => Ok(snapshot),
-                    None => Err((doc.version, doc.text(), doc.path.clone())),
-                })
+            documents.get_mut(uri).map(|doc| {
+                if let Some(snapshot) = doc.fresh_snapshot(generation) {
+                    return Ok(snapshot);
+                }
+                if let Some((revision, g, rx)) = &doc.pending
+                    && *revision == doc.revision
+                    && *g == generation
+                {
+                    return Err(rx.clone());
+                }
+                let (tx, rx) = tokio::sync::watch::channel(None);
+                doc.pending = Some((doc.revision, generation, rx.clone()));
+                let (version, revision, text, path) =
+                    (doc.version, doc.revision, doc.text(), doc.path.clone());
+                let shared = self.clone();
+                let uri = uri.clone();
+                tokio::spawn(async move {
+                    let snapshot = shared.analyze(version, revision, text, path).await;
+                    if let Some(snapshot) = &snapshot {
+                        shared.documents.install(&uri, generation, snapshot.clone());
+                    }
+                    let _ = tx.send(Some(snapshot));
+                });
+                Err(rx)
+            })
         };
-        let shared = self.clone();
-        let uri = uri.clone();
         async move {
             match job? {
                 Ok(snapshot) => Some(snapshot),
-                Err((version, text, path)) => {
-                    let snapshot = shared.analyze(version, text, path).await?;
-                    shared.documents.install(&uri, generation, snapshot.clone());
-                    Some(snapshot)
-                }
+                Err(mut rx) => rx.wait_for(Option::is_some).await.ok()?.clone().flatten(),
             }
         }
     }
 
     /// Analyse `text` (at `version`) on the blocking pool.
     async fn analyze(
-        &self,
+        self: &Arc<Self>,
         version: i32,
+        revision: u64,
         text: Arc<str>,
         path: Option<String>,
     ) -> Option<Snapshot> {
-        let (settings, config_error) = self.settings.for_path(path.as_deref());
-        if let Some(error) = config_error {
-            self.client
-                .show_message(MessageType::WARNING, format!("sidecar-lsp: {error}"))
-                .await;
-        }
+        // Finding and reading `sidecar-lsp.toml` is file I/O: keep it off the async threads too.
+        let shared = self.clone();
         let analysed = tokio::task::spawn_blocking(move || {
+            let (settings, config_error) = shared.settings.for_path(path.as_deref());
             let analysis = analyze(&text, path.as_deref(), &settings);
-            Snapshot {
+            let snapshot = Snapshot {
                 version,
+                revision,
                 text,
                 analysis: Arc::new(analysis),
                 settings,
-            }
+            };
+            (snapshot, config_error)
         })
         .await;
         match analysed {
-            Ok(snapshot) => Some(snapshot),
+            Ok((snapshot, config_error)) => {
+                if let Some(error) = config_error {
+                    self.client
+                        .show_message(MessageType::WARNING, format!("sidecar-lsp: {error}"))
+                        .await;
+                }
+                Some(snapshot)
+            }
             Err(e) => {
                 tracing::error!("analysis failed: {e}");
                 None
@@ -140,17 +170,25 @@ impl Shared {
         }
     }
 
-    /// Wake every open document's worker (settings changed).
-    pub fn reanalyse_all(&self) {
+    /// Wake every open document's worker (settings changed); a client that pulls is asked to
+    /// pull again.
+    pub async fn reanalyse_all(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         for doc in self.documents.lock().values() {
             doc.wake.notify_one();
+        }
+        if !self.push_diagnostics.load(Ordering::Acquire) && self.facts().diagnostic_refresh {
+            if let Err(e) = self.client.workspace_diagnostic_refresh().await {
+                tracing::warn!("workspace/diagnostic/refresh failed: {e}");
+            }
         }
     }
 
     /// Publish the diagnostics of `snapshot`, unless the document has changed or closed since.
     pub async fn publish(&self, uri: &Uri, snapshot: &Snapshot) {
-        if !self.push_diagnostics.load(Ordering::Acquire) {
+        if !self.push_diagnostics.load(Ordering::Acquire)
+            || !self.documents.is_current(uri, snapshot.revision)
+        {
             return;
         }
         let diagnostics = {
@@ -167,7 +205,7 @@ impl Shared {
                 .collect()
         };
         let _guard = self.publish.lock().await;
-        if self.documents.is_current(uri, snapshot.version) {
+        if self.documents.is_current(uri, snapshot.revision) {
             self.client
                 .publish_diagnostics(uri.clone(), diagnostics, Some(snapshot.version))
                 .await;
@@ -201,10 +239,12 @@ pub async fn diagnostics_worker(shared: Arc<Shared>, uri: Uri, wake: Arc<Notify>
             if !still_mine {
                 return;
             }
+            // `None`: closed meanwhile (its close left a wake-up, so the check above ends us) or
+            // the analysis panicked: wait for the next edit instead of dying.
             let Some(snapshot) = shared.snapshot(&uri).await else {
-                return;
+                break;
             };
-            if shared.documents.is_current(&uri, snapshot.version) {
+            if shared.documents.is_current(&uri, snapshot.revision) {
                 shared.publish(&uri, &snapshot).await;
                 break;
             }
