@@ -177,10 +177,11 @@ impl Shared {
         for doc in self.documents.lock().values() {
             doc.wake.notify_one();
         }
-        if !self.push_diagnostics.load(Ordering::Acquire) && self.facts().diagnostic_refresh {
-            if let Err(e) = self.client.workspace_diagnostic_refresh().await {
-                tracing::warn!("workspace/diagnostic/refresh failed: {e}");
-            }
+        if !self.push_diagnostics.load(Ordering::Acquire)
+            && self.facts().diagnostic_refresh
+            && let Err(e) = self.client.workspace_diagnostic_refresh().await
+        {
+            tracing::warn!("workspace/diagnostic/refresh failed: {e}");
         }
     }
 
