@@ -210,6 +210,14 @@ impl DocumentStore {
             return false;
         }
         doc.analysis = Some((snapshot.version, settings, snapshot));
+        // Waiters hold their own receivers; the document need not keep the result twice.
+        if doc
+            .pending
+            .as_ref()
+            .is_some_and(|(r, g, _)| *r == doc.revision && *g == settings)
+        {
+            doc.pending = None;
+        }
         true
     }
 }

@@ -111,15 +111,7 @@ impl Shared {
                 doc.pending = Some((doc.revision, generation, rx.clone()));
                 let (version, revision, text, path) =
                     (doc.version, doc.revision, doc.text(), doc.path.clone());
-                let shared = self.clone();
-                let uri = uri.clone();
-                tokio::spawn(async move {
-                    let snapshot = shared.analyze(version, revision, text, path).await;
-                    if let Some(snapshot) = &snapshot {
-                        shared.documents.install(&uri, generation, snapshot.clone());
-                    }
-                    let _ = tx.send(Some(snapshot));
-                });
+                self.start_analysis(uri.clone(), generation, version, revision, text, path, tx);
                 Err(rx)
             })
         };
@@ -131,17 +123,25 @@ impl Shared {
         }
     }
 
-    /// Analyse `text` (at `version`) on the blocking pool.
-    async fn analyze(
+    /// Analyse `text` (at `version`, `revision`) on the blocking pool; install the result and
+    /// post it to `done`. Everything happens on the blocking thread, so a result reaches its
+    /// waiters with no extra hop through the async threads (a panic drops `done`: waiters get
+    /// `None`).
+    #[allow(clippy::too_many_arguments)]
+    fn start_analysis(
         self: &Arc<Self>,
+        uri: Uri,
+        generation: u64,
         version: i32,
         revision: u64,
         text: Arc<str>,
         path: Option<String>,
-    ) -> Option<Snapshot> {
-        // Finding and reading `sidecar-lsp.toml` is file I/O: keep it off the async threads too.
+        done: tokio::sync::watch::Sender<Option<Option<Snapshot>>>,
+    ) {
         let shared = self.clone();
-        let analysed = tokio::task::spawn_blocking(move || {
+        let runtime = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            // Finding and reading `sidecar-lsp.toml` is file I/O: off the async threads too.
             let (settings, config_error) = shared.settings.for_path(path.as_deref());
             let analysis = analyze(&text, path.as_deref(), &settings);
             let snapshot = Snapshot {
@@ -151,23 +151,17 @@ impl Shared {
                 analysis: Arc::new(analysis),
                 settings,
             };
-            (snapshot, config_error)
-        })
-        .await;
-        match analysed {
-            Ok((snapshot, config_error)) => {
-                if let Some(error) = config_error {
-                    self.client
+            shared.documents.install(&uri, generation, snapshot.clone());
+            let _ = done.send(Some(Some(snapshot)));
+            if let Some(error) = config_error {
+                runtime.spawn(async move {
+                    shared
+                        .client
                         .show_message(MessageType::WARNING, format!("sidecar-lsp: {error}"))
                         .await;
-                }
-                Some(snapshot)
+                });
             }
-            Err(e) => {
-                tracing::error!("analysis failed: {e}");
-                None
-            }
-        }
+        });
     }
 
     /// Wake every open document's worker (settings changed); a client that pulls is asked to
