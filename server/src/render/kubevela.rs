@@ -279,6 +279,23 @@ fn standalone_trait(cx: &Context, workload: &Workload) -> Result<(Header, K8sObj
             containers.push(sidecar_container(cx, props, &mut header)?);
         }
     }
+    // The trait never adds pod volumes (kubevela.md §2): the ones it mounts come from the
+    // component, which this file does not show.
+    let mut mounted: Vec<String> = containers
+        .iter()
+        .flat_map(|c| c.volume_mounts.iter().flatten())
+        .map(|m| format!("`{}`", m.name))
+        .collect();
+    mounted.dedup();
+    if !mounted.is_empty() {
+        header.add(
+            Section::Elided,
+            format!(
+                "pod volumes {}: the sidecar trait only mounts volumes the component (or another trait) declares (kubevela.md §2)",
+                mounted.join(", ")
+            ),
+        );
+    }
     let name = containers
         .first()
         .map(|c| c.name.clone())
@@ -730,6 +747,21 @@ fn unify(base: &mut JsonValue, patch: JsonValue, path: &str) -> Result<(), Strin
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_trait_file_says_which_volumes_its_component_must_declare() {
+        let text = r#"{"$schema": "https://example.com/kubevela-sidecar-trait.json", "name": "log-tailer", "image": "busybox:1.36", "volumes": [{"name": "app-logs", "path": "/logs"}]}"#;
+        let settings = crate::config::Settings::default();
+        let analysis = crate::analyze(text, Some("trait.json"), &settings);
+        let rendered = crate::render::render(&analysis, text, None, &settings).unwrap();
+        let yaml = rendered.to_yaml();
+        assert!(
+            yaml.contains(
+                "# Not shown:\n#   - pod volumes `app-logs`: the sidecar trait only mounts"
+            ),
+            "{yaml}"
+        );
+    }
 
     #[test]
     fn a_new_name_is_appended_a_known_one_merged() {
