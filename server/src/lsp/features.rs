@@ -67,12 +67,27 @@ async fn snapshot(shared: &Arc<Shared>, uri: &Uri) -> Option<Snapshot> {
     shared.snapshot(uri).await
 }
 
-fn positions<'a>(shared: &Shared, snapshot: &'a Snapshot) -> Positions<'a> {
-    Positions {
-        text: &snapshot.text,
-        index: &snapshot.analysis.line_index,
-        encoding: shared.encoding(),
-    }
+/// `answer` given the document's snapshot and its position converter, or `None` when the
+/// document is not open (an editor may ask during a close): the request then has no answer.
+async fn on_document<R>(
+    shared: &Arc<Shared>,
+    uri: &Uri,
+    answer: impl FnOnce(&Snapshot, &Positions) -> R,
+) -> Option<R> {
+    let snapshot = snapshot(shared, uri).await?;
+    Some(answer(&snapshot, &shared.positions(&snapshot)))
+}
+
+/// Like [`on_document`], with the byte offset of the request's position too.
+async fn at_position<R>(
+    shared: &Arc<Shared>,
+    position: &TextDocumentPositionParams,
+    answer: impl FnOnce(&Snapshot, &Positions, usize) -> R,
+) -> Option<R> {
+    on_document(shared, &position.text_document.uri, |snapshot, at| {
+        answer(snapshot, at, at.offset(position.position))
+    })
+    .await
 }
 
 /// `textDocument/diagnostic`: the full report of the current text, or "unchanged".
@@ -99,13 +114,7 @@ pub async fn pull_diagnostics(
             }),
         ));
     }
-    let at = positions(shared, &snapshot);
-    let items = snapshot
-        .analysis
-        .diagnostics
-        .iter()
-        .map(|d| convert::diagnostic(d, &uri, &at))
-        .collect();
+    let items = shared.lsp_diagnostics(&uri, &snapshot);
     Ok(DocumentDiagnosticReportResult::Report(
         DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
             related_documents: None,
@@ -144,28 +153,28 @@ pub async fn completion(
     shared: &Arc<Shared>,
     params: CompletionParams,
 ) -> Result<Option<CompletionResponse>> {
-    let position = params.text_document_position;
-    // A document that is not open has no answer (an editor may ask during a close).
-    let Some(snapshot) = snapshot(shared, &position.text_document.uri).await else {
-        return Ok(None);
-    };
-    let at = positions(shared, &snapshot);
-    let offset = at.offset(position.position);
-    let snippets = shared.facts().snippets;
-    let items = ide::completion::complete(
-        &snapshot.analysis,
-        &snapshot.text,
-        offset,
-        &snapshot.settings,
+    let answer = at_position(
+        shared,
+        &params.text_document_position,
+        |snapshot, at, offset| {
+            let snippets = shared.facts().snippets;
+            let items = ide::completion::complete(
+                &snapshot.analysis,
+                &snapshot.text,
+                offset,
+                &snapshot.settings,
+            );
+            let items = items
+                .into_iter()
+                .map(|item| completion_item(at, item, snippets))
+                .collect();
+            CompletionResponse::List(CompletionList {
+                is_incomplete: false,
+                items,
+            })
+        },
     );
-    let items = items
-        .into_iter()
-        .map(|item| completion_item(&at, item, snippets))
-        .collect();
-    Ok(Some(CompletionResponse::List(CompletionList {
-        is_incomplete: false,
-        items,
-    })))
+    Ok(answer.await)
 }
 
 fn completion_item(
@@ -222,26 +231,26 @@ fn completion_item(
 
 /// `textDocument/hover`.
 pub async fn hover(shared: &Arc<Shared>, params: HoverParams) -> Result<Option<Hover>> {
-    let position = params.text_document_position_params;
-    // A document that is not open has no answer (an editor may ask during a close).
-    let Some(snapshot) = snapshot(shared, &position.text_document.uri).await else {
-        return Ok(None);
-    };
-    let at = positions(shared, &snapshot);
-    let offset = at.offset(position.position);
-    let found = ide::hover::hover(
-        &snapshot.analysis,
-        &snapshot.text,
-        offset,
-        &snapshot.settings,
+    let answer = at_position(
+        shared,
+        &params.text_document_position_params,
+        |snapshot, at, offset| {
+            let found = ide::hover::hover(
+                &snapshot.analysis,
+                &snapshot.text,
+                offset,
+                &snapshot.settings,
+            );
+            found.map(|h| Hover {
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: h.markdown,
+                }),
+                range: Some(at.range(h.span)),
+            })
+        },
     );
-    Ok(found.map(|h| Hover {
-        contents: HoverContents::Markup(MarkupContent {
-            kind: MarkupKind::Markdown,
-            value: h.markdown,
-        }),
-        range: Some(at.range(h.span)),
-    }))
+    Ok(answer.await.flatten())
 }
 
 /// `textDocument/documentSymbol`: nested when the client can show it, else flat.
@@ -249,20 +258,18 @@ pub async fn document_symbols(
     shared: &Arc<Shared>,
     params: DocumentSymbolParams,
 ) -> Result<Option<DocumentSymbolResponse>> {
-    let uri = params.text_document.uri;
-    // A document that is not open has no answer (an editor may ask during a close).
-    let Some(snapshot) = snapshot(shared, &uri).await else {
-        return Ok(None);
-    };
-    let at = positions(shared, &snapshot);
-    let symbols = ide::symbols::document_symbols(&snapshot.analysis, &snapshot.text);
-    if shared.facts().hierarchical_symbols {
-        let nested = symbols.iter().map(|s| document_symbol(&at, s)).collect();
-        return Ok(Some(DocumentSymbolResponse::Nested(nested)));
-    }
-    let mut flat = Vec::new();
-    flatten_symbols(&uri, &at, &symbols, None, &mut flat);
-    Ok(Some(DocumentSymbolResponse::Flat(flat)))
+    let uri = &params.text_document.uri;
+    let answer = on_document(shared, uri, |snapshot, at| {
+        let symbols = ide::symbols::document_symbols(&snapshot.analysis, &snapshot.text);
+        if shared.facts().hierarchical_symbols {
+            let nested = symbols.iter().map(|s| document_symbol(at, s)).collect();
+            return DocumentSymbolResponse::Nested(nested);
+        }
+        let mut flat = Vec::new();
+        flatten_symbols(uri, at, &symbols, None, &mut flat);
+        DocumentSymbolResponse::Flat(flat)
+    });
+    Ok(answer.await)
 }
 
 fn symbol_kind(kind: ide::symbols::SymbolKind) -> SymbolKind {
@@ -306,10 +313,7 @@ fn flatten_symbols(
             kind: symbol_kind(s.kind),
             tags: None,
             deprecated: None,
-            location: Location {
-                uri: uri.clone(),
-                range: at.range(s.span),
-            },
+            location: location(uri, at, s.span),
             container_name: container.map(str::to_string),
         });
         flatten_symbols(uri, at, &s.children, Some(&s.name), out);
@@ -321,23 +325,12 @@ pub async fn definition(
     shared: &Arc<Shared>,
     params: GotoDefinitionParams,
 ) -> Result<Option<GotoDefinitionResponse>> {
-    let position = params.text_document_position_params;
-    let uri = position.text_document.uri;
-    // A document that is not open has no answer (an editor may ask during a close).
-    let Some(snapshot) = snapshot(shared, &uri).await else {
-        return Ok(None);
-    };
-    let at = positions(shared, &snapshot);
-    let offset = at.offset(position.position);
-    let spans = ide::navigation::definition(&snapshot.analysis, &snapshot.text, offset);
-    let locations: Vec<Location> = spans
-        .into_iter()
-        .map(|span| Location {
-            uri: uri.clone(),
-            range: at.range(span),
-        })
-        .collect();
-    Ok((!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations)))
+    let position = &params.text_document_position_params;
+    let answer = at_position(shared, position, |snapshot, at, offset| {
+        let spans = ide::navigation::definition(&snapshot.analysis, &snapshot.text, offset);
+        locations(&position.text_document.uri, at, spans).map(GotoDefinitionResponse::Array)
+    });
+    Ok(answer.await.flatten())
 }
 
 /// `textDocument/references`.
@@ -345,28 +338,33 @@ pub async fn references(
     shared: &Arc<Shared>,
     params: ReferenceParams,
 ) -> Result<Option<Vec<Location>>> {
-    let position = params.text_document_position;
-    let uri = position.text_document.uri;
-    // A document that is not open has no answer (an editor may ask during a close).
-    let Some(snapshot) = snapshot(shared, &uri).await else {
-        return Ok(None);
-    };
-    let at = positions(shared, &snapshot);
-    let offset = at.offset(position.position);
-    let spans = ide::navigation::references(
-        &snapshot.analysis,
-        &snapshot.text,
-        offset,
-        params.context.include_declaration,
-    );
+    let position = &params.text_document_position;
+    let answer = at_position(shared, position, |snapshot, at, offset| {
+        let spans = ide::navigation::references(
+            &snapshot.analysis,
+            &snapshot.text,
+            offset,
+            params.context.include_declaration,
+        );
+        locations(&position.text_document.uri, at, spans)
+    });
+    Ok(answer.await.flatten())
+}
+
+/// `spans` of the document at `uri` as locations, or `None` when there are none.
+fn locations(uri: &Uri, at: &Positions, spans: Vec<crate::text::Span>) -> Option<Vec<Location>> {
     let locations: Vec<Location> = spans
         .into_iter()
-        .map(|span| Location {
-            uri: uri.clone(),
-            range: at.range(span),
-        })
+        .map(|span| location(uri, at, span))
         .collect();
-    Ok((!locations.is_empty()).then_some(locations))
+    (!locations.is_empty()).then_some(locations)
+}
+
+fn location(uri: &Uri, at: &Positions, span: crate::text::Span) -> Location {
+    Location {
+        uri: uri.clone(),
+        range: at.range(span),
+    }
 }
 
 /// `textDocument/prepareRename`: only volume and port names can be renamed.
@@ -374,38 +372,33 @@ pub async fn prepare_rename(
     shared: &Arc<Shared>,
     params: TextDocumentPositionParams,
 ) -> Result<Option<PrepareRenameResponse>> {
-    // A document that is not open has no answer (an editor may ask during a close).
-    let Some(snapshot) = snapshot(shared, &params.text_document.uri).await else {
-        return Ok(None);
-    };
-    let at = positions(shared, &snapshot);
-    let offset = at.offset(params.position);
-    let target = ide::navigation::prepare_rename(&snapshot.analysis, &snapshot.text, offset);
-    Ok(target.map(|t| PrepareRenameResponse::RangeWithPlaceholder {
-        range: at.range(t.span),
-        placeholder: t.placeholder,
-    }))
+    let answer = at_position(shared, &params, |snapshot, at, offset| {
+        let target = ide::navigation::prepare_rename(&snapshot.analysis, &snapshot.text, offset);
+        target.map(|t| PrepareRenameResponse::RangeWithPlaceholder {
+            range: at.range(t.span),
+            placeholder: t.placeholder,
+        })
+    });
+    Ok(answer.await.flatten())
 }
 
 /// `textDocument/rename`: every mount and declaration of a volume, or a port and its probes.
 pub async fn rename(shared: &Arc<Shared>, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-    let position = params.text_document_position;
-    let uri = position.text_document.uri;
-    // A document that is not open has no answer (an editor may ask during a close).
-    let Some(snapshot) = snapshot(shared, &uri).await else {
-        return Ok(None);
-    };
-    let at = positions(shared, &snapshot);
-    let offset = at.offset(position.position);
-    match ide::navigation::rename(&snapshot.analysis, &snapshot.text, offset, &params.new_name) {
-        Ok(edits) => Ok(Some(workspace_edit(&uri, &at, &edits))),
-        // RequestFailed: the request was valid, the rename is not possible.
-        Err(message) => Err(Error {
-            code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
-            message: message.into(),
-            data: None,
-        }),
-    }
+    let position = &params.text_document_position;
+    let uri = &position.text_document.uri;
+    let answer = at_position(shared, position, |snapshot, at, offset| {
+        match ide::navigation::rename(&snapshot.analysis, &snapshot.text, offset, &params.new_name)
+        {
+            Ok(edits) => Ok(workspace_edit(uri, at, &edits)),
+            // RequestFailed: the request was valid, the rename is not possible.
+            Err(message) => Err(Error {
+                code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+                message: message.into(),
+                data: None,
+            }),
+        }
+    });
+    answer.await.transpose()
 }
 
 /// `textDocument/codeAction`: quick fixes, refactors, and the rendered Pod preview.
@@ -413,12 +406,19 @@ pub async fn code_actions(
     shared: &Arc<Shared>,
     params: CodeActionParams,
 ) -> Result<Option<CodeActionResponse>> {
-    let uri = params.text_document.uri;
-    // A document that is not open has no answer (an editor may ask during a close).
-    let Some(snapshot) = snapshot(shared, &uri).await else {
-        return Ok(None);
-    };
-    let at = positions(shared, &snapshot);
+    let answer = on_document(shared, &params.text_document.uri, |snapshot, at| {
+        actions_in_range(snapshot, at, &params)
+    });
+    Ok(answer.await)
+}
+
+/// The code actions of the requested range, of the kinds the client asks for.
+fn actions_in_range(
+    snapshot: &Snapshot,
+    at: &Positions,
+    params: &CodeActionParams,
+) -> CodeActionResponse {
+    let uri = &params.text_document.uri;
     let range = at.span(params.range);
     let only = params.context.only.as_deref();
     let wanted = |kind: &CodeActionKind| {
@@ -451,31 +451,31 @@ pub async fn code_actions(
                     .iter()
                     .any(|f| f.code == d.code && f.span == d.span)
             })
-            .map(|d| convert::diagnostic(d, &uri, &at))
+            .map(|d| convert::diagnostic(d, uri, at))
             .collect();
         out.push(CodeActionOrCommand::CodeAction(CodeAction {
             title: action.title,
             kind: Some(kind),
             diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
-            edit: Some(workspace_edit(&uri, &at, &action.edits)),
+            edit: Some(workspace_edit(uri, at, &action.edits)),
             is_preferred: action.preferred.then_some(true),
             ..CodeAction::default()
         }));
     }
     let preview_kind = CodeActionKind::new(PREVIEW_KIND);
-    if wanted(&preview_kind) && on_a_sidecar(&snapshot, range) {
+    if wanted(&preview_kind) && on_a_sidecar(snapshot, range) {
         out.push(CodeActionOrCommand::CodeAction(CodeAction {
             title: "Preview rendered Pod".into(),
             kind: Some(preview_kind),
             command: Some(render_command(
                 "Preview rendered Pod",
-                &uri,
+                uri,
                 at.position(range.start as usize),
             )),
             ..CodeAction::default()
         }));
     }
-    Ok(Some(out))
+    out
 }
 
 /// The kind of the preview action (shown with the refactorings; it changes nothing).
@@ -516,34 +516,32 @@ pub async fn code_lenses(
     shared: &Arc<Shared>,
     params: CodeLensParams,
 ) -> Result<Option<Vec<CodeLens>>> {
-    let uri = params.text_document.uri;
-    // A document that is not open has no answer (an editor may ask during a close).
-    let Some(snapshot) = snapshot(shared, &uri).await else {
-        return Ok(None);
-    };
-    if !shared.options().code_lens {
-        return Ok(Some(Vec::new()));
-    }
-    let at = positions(shared, &snapshot);
-    let mut lenses = Vec::new();
-    for lens in ide::lens::code_lenses(&snapshot.analysis, &snapshot.text, &snapshot.settings) {
-        let range = at.range(lens.span);
-        lenses.push(CodeLens {
-            range,
-            command: Some(Command {
-                title: lens.title,
-                command: POD_TOTALS.into(),
-                arguments: Some(vec![serde_json::json!({"details": lens.details})]),
-            }),
-            data: None,
-        });
-        lenses.push(CodeLens {
-            range,
-            command: Some(render_command("Preview rendered Pod", &uri, range.start)),
-            data: None,
-        });
-    }
-    Ok(Some(lenses))
+    let uri = &params.text_document.uri;
+    let answer = on_document(shared, uri, |snapshot, at| {
+        if !shared.options().code_lens {
+            return Vec::new();
+        }
+        let mut lenses = Vec::new();
+        for lens in ide::lens::code_lenses(&snapshot.analysis, &snapshot.text, &snapshot.settings) {
+            let range = at.range(lens.span);
+            lenses.push(CodeLens {
+                range,
+                command: Some(Command {
+                    title: lens.title,
+                    command: POD_TOTALS.into(),
+                    arguments: Some(vec![serde_json::json!({"details": lens.details})]),
+                }),
+                data: None,
+            });
+            lenses.push(CodeLens {
+                range,
+                command: Some(render_command("Preview rendered Pod", uri, range.start)),
+                data: None,
+            });
+        }
+        lenses
+    });
+    Ok(answer.await)
 }
 
 /// `textDocument/inlayHint`: effective defaults that are not written.
@@ -551,22 +549,17 @@ pub async fn inlay_hints(
     shared: &Arc<Shared>,
     params: InlayHintParams,
 ) -> Result<Option<Vec<InlayHint>>> {
-    // A document that is not open has no answer (an editor may ask during a close).
-    let Some(snapshot) = snapshot(shared, &params.text_document.uri).await else {
-        return Ok(None);
-    };
-    if !shared.options().inlay_hints {
-        return Ok(Some(Vec::new()));
-    }
-    let at = positions(shared, &snapshot);
-    let range = at.span(params.range);
-    let hints = ide::inlay::inlay_hints(
-        &snapshot.analysis,
-        &snapshot.text,
-        range,
-        &snapshot.settings,
-    );
-    Ok(Some(
+    let answer = on_document(shared, &params.text_document.uri, |snapshot, at| {
+        if !shared.options().inlay_hints {
+            return Vec::new();
+        }
+        let range = at.span(params.range);
+        let hints = ide::inlay::inlay_hints(
+            &snapshot.analysis,
+            &snapshot.text,
+            range,
+            &snapshot.settings,
+        );
         hints
             .into_iter()
             .map(|h| InlayHint {
@@ -579,8 +572,9 @@ pub async fn inlay_hints(
                 padding_right: Some(h.padding_right),
                 data: None,
             })
-            .collect(),
-    ))
+            .collect()
+    });
+    Ok(answer.await)
 }
 
 /// `workspace/executeCommand`.
@@ -626,7 +620,7 @@ async fn render_pod(shared: &Arc<Shared>, argument: LSPAny) -> Result<LSPAny> {
         ))
     })?;
     let snapshot = open_snapshot(shared, &arguments.uri).await?;
-    let at = positions(shared, &snapshot);
+    let at = shared.positions(&snapshot);
     let analysis = &snapshot.analysis;
     let result = match arguments.position {
         Some(p) => {

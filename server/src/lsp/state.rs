@@ -6,7 +6,7 @@ use std::sync::{Arc, RwLock};
 
 use tokio::sync::Notify;
 use tower_lsp_server::Client;
-use tower_lsp_server::ls_types::{MessageType, Uri};
+use tower_lsp_server::ls_types::{Diagnostic, MessageType, Uri};
 
 use super::convert::{self, Encoding, Positions};
 use super::documents::{DocumentStore, Snapshot};
@@ -88,6 +88,26 @@ impl Shared {
     /// The editor options.
     pub fn options(&self) -> EditorOptions {
         *self.options.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Converts between the byte spans of `snapshot` and LSP positions.
+    pub fn positions<'a>(&self, snapshot: &'a Snapshot) -> Positions<'a> {
+        Positions {
+            text: &snapshot.text,
+            index: &snapshot.analysis.line_index,
+            encoding: self.encoding(),
+        }
+    }
+
+    /// The diagnostics of `snapshot` (the document at `uri`) as LSP diagnostics.
+    pub fn lsp_diagnostics(&self, uri: &Uri, snapshot: &Snapshot) -> Vec<Diagnostic> {
+        let at = self.positions(snapshot);
+        snapshot
+            .analysis
+            .diagnostics
+            .iter()
+            .map(|d| convert::diagnostic(d, uri, &at))
+            .collect()
     }
 
     /// An analysis of `uri` as it is *now* (call before the first `.await` of a handler, then
@@ -186,19 +206,7 @@ impl Shared {
         {
             return;
         }
-        let diagnostics = {
-            let at = Positions {
-                text: &snapshot.text,
-                index: &snapshot.analysis.line_index,
-                encoding: self.encoding(),
-            };
-            snapshot
-                .analysis
-                .diagnostics
-                .iter()
-                .map(|d| convert::diagnostic(d, uri, &at))
-                .collect()
-        };
+        let diagnostics = self.lsp_diagnostics(uri, snapshot);
         let _guard = self.publish.lock().await;
         if self.documents.is_current(uri, snapshot.revision) {
             self.client
