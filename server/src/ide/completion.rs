@@ -326,7 +326,14 @@ impl<'a> Cx<'a> {
                 _ => "scalar",
             }
         };
-        if self.json() && self.object_is_one_line() {
+        // A JSON object written on one line so far, or a YAML flow mapping: nested values open
+        // on the same line.
+        let one_line = if self.json() {
+            self.object_is_one_line()
+        } else {
+            self.cursor.flow
+        };
+        if one_line {
             match shape {
                 "object" => format!("{key}: {{$1}}"),
                 "array" => format!("{key}: [$1]"),
@@ -339,12 +346,6 @@ impl<'a> Cx<'a> {
             match shape {
                 "object" => format!("{key}: {{\n{inner}$1\n{outer}}}"),
                 "array" => format!("{key}: [\n{inner}$1\n{outer}]"),
-                _ => format!("{key}: {value}"),
-            }
-        } else if self.cursor.flow {
-            match shape {
-                "object" => format!("{key}: {{$1}}"),
-                "array" => format!("{key}: [$1]"),
                 _ => format!("{key}: {value}"),
             }
         } else {
@@ -956,17 +957,7 @@ pub(crate) fn field_documentation(schema: &SchemaRef) -> Option<String> {
     if let Some(default) = schema.default() {
         parts.push(format!("Default: `{default}`"));
     }
-    let values: Vec<String> = schema
-        .enum_values()
-        .iter()
-        .map(|v| match v.as_str() {
-            Some(s) => format!("`{s}`"),
-            None => format!("`{v}`"),
-        })
-        .collect();
-    if !values.is_empty() {
-        parts.push(format!("Allowed values: {}", values.join(", ")));
-    }
+    parts.extend(schema.allowed_values_markdown());
     (!parts.is_empty()).then(|| parts.join("\n\n"))
 }
 
@@ -983,8 +974,7 @@ mod tests {
     }
 
     fn run(fixture: &str, path: &str) -> Run {
-        let offset = fixture.find("$0").expect("a $0 cursor");
-        let text = fixture.replacen("$0", "", 1);
+        let (text, offset) = crate::ide::strip_cursor(fixture);
         let settings = Settings::default();
         let analysis = analyze(&text, Some(path), &settings);
         let items = complete(&analysis, &text, offset, &settings);

@@ -156,8 +156,7 @@ mod tests {
     use crate::syntax::field_path;
 
     fn at(fixture: &str, path: &str) -> Cursor {
-        let offset = fixture.find("$0").expect("a $0 cursor");
-        let text = fixture.replacen("$0", "", 1);
+        let (text, offset) = crate::ide::strip_cursor(fixture);
         let analysis = analyze(&text, Some(path), &Settings::default());
         cursor_at(&analysis, &text, offset)
     }

@@ -283,19 +283,9 @@ fn field_markdown(
         out.push_str("\n\n");
         out.push_str(description);
     }
-    if let Some(l) = lookup {
-        let values: Vec<String> = l
-            .schema
-            .enum_values()
-            .iter()
-            .map(|v| match v.as_str() {
-                Some(s) => format!("`{s}`"),
-                None => format!("`{v}`"),
-            })
-            .collect();
-        if !values.is_empty() {
-            out.push_str(&format!("\n\nAllowed values: {}", values.join(", ")));
-        }
+    if let Some(values) = lookup.and_then(|l| l.schema.allowed_values_markdown()) {
+        out.push_str("\n\n");
+        out.push_str(&values);
     }
     for note in notes {
         out.push_str("\n\n");
@@ -582,8 +572,7 @@ mod tests {
     }
 
     fn at_with(fixture: &str, path: &str, settings: &Settings) -> Option<(String, String)> {
-        let offset = fixture.find("$0").expect("a $0 cursor");
-        let text = fixture.replacen("$0", "", 1);
+        let (text, offset) = crate::ide::strip_cursor(fixture);
         let analysis = analyze(&text, Some(path), settings);
         hover(&analysis, &text, offset, settings)
             .map(|h| (h.markdown, text[h.span.range()].to_string()))

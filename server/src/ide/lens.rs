@@ -532,12 +532,6 @@ mod tests {
     use crate::analyze;
     use crate::config::HkubeSettings;
 
-    /// Strip the `$0` marker: the text and the marker's offset.
-    fn fixture(text: &str) -> (String, usize) {
-        let offset = text.find("$0").expect("fixture has a $0 marker");
-        (text.replacen("$0", "", 1), offset)
-    }
-
     fn lenses_of(text: &str, path: &str, settings: &Settings) -> Vec<CodeLens> {
         let analysis = analyze(text, Some(path), settings);
         code_lenses(&analysis, text, settings)
@@ -545,7 +539,7 @@ mod tests {
 
     /// The single lens of `fixture`, checked to sit on the key after `$0`.
     fn only_lens(fixture_text: &str, path: &str, key: &str, settings: &Settings) -> CodeLens {
-        let (text, offset) = fixture(fixture_text);
+        let (text, offset) = crate::ide::strip_cursor(fixture_text);
         let lenses = lenses_of(&text, path, settings);
         assert_eq!(lenses.len(), 1, "{lenses:#?}");
         let lens = lenses.into_iter().next().unwrap();

@@ -61,6 +61,14 @@ pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
     out
 }
 
+/// A test fixture with its cursor marked `$0`: the text without the marker, and the marker's
+/// byte offset.
+#[cfg(test)]
+pub(crate) fn strip_cursor(fixture: &str) -> (String, usize) {
+    let offset = fixture.find("$0").expect("a $0 cursor");
+    (fixture.replacen("$0", "", 1), offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -298,6 +298,19 @@ impl SchemaRef {
         self.types().contains(&"object")
     }
 
+    /// "Allowed values: `a`, `b`" (markdown), or `None` when the schema lists none.
+    pub fn allowed_values_markdown(&self) -> Option<String> {
+        let values: Vec<String> = self
+            .enum_values()
+            .iter()
+            .map(|v| match v.as_str() {
+                Some(s) => format!("`{s}`"),
+                None => format!("`{v}`"),
+            })
+            .collect();
+        (!values.is_empty()).then(|| format!("Allowed values: {}", values.join(", ")))
+    }
+
     /// Whether the value is (or may be) an array.
     pub fn is_array(&self) -> bool {
         self.types().contains(&"array")
@@ -736,8 +749,7 @@ mod tests {
     }
 
     fn at_with(fixture: &str, path: &str, settings: &Settings) -> Option<SchemaLookup> {
-        let offset = fixture.find("$0").expect("a $0 cursor");
-        let text = fixture.replacen("$0", "", 1);
+        let (text, offset) = crate::ide::strip_cursor(fixture);
         let analysis = analyze(&text, Some(path), settings);
         let cursor = cursor_at(&analysis, &text, offset).path;
         schema_at(

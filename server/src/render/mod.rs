@@ -459,12 +459,7 @@ fn check_blocking(cx: &Context, dialect: Dialect) -> Result<(), RenderError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Analyse `text`, with `$0` marking the cursor; returns (text without the marker, offset).
-    fn cursor(text: &str) -> (String, usize) {
-        let offset = text.find("$0").expect("a $0 marker");
-        (text.replacen("$0", "", 1), offset)
-    }
+    use crate::ide::strip_cursor;
 
     fn names(rendered: &Rendered) -> Vec<String> {
         rendered
@@ -500,7 +495,7 @@ spec:
 
     #[test]
     fn the_sidecar_under_the_cursor_renders_its_component_only() {
-        let (text, offset) = cursor(TWO_COMPONENTS);
+        let (text, offset) = strip_cursor(TWO_COMPONENTS);
         let settings = Settings::default();
         let analysis = crate::analyze(&text, Some("app.yaml"), &settings);
         let rendered = render_at(&analysis, &text, offset, &settings).unwrap();
@@ -518,7 +513,7 @@ spec:
 
     #[test]
     fn a_cursor_outside_every_component_renders_all_of_them() {
-        let (text, _) = cursor(TWO_COMPONENTS);
+        let (text, _) = strip_cursor(TWO_COMPONENTS);
         let settings = Settings::default();
         let analysis = crate::analyze(&text, Some("app.yaml"), &settings);
         let rendered = render_at(&analysis, &text, 0, &settings).unwrap();
@@ -531,7 +526,7 @@ spec:
 
     #[test]
     fn targets_name_each_workload_where_it_is_written() {
-        let (text, _) = cursor(TWO_COMPONENTS);
+        let (text, _) = strip_cursor(TWO_COMPONENTS);
         let analysis = crate::analyze(&text, Some("app.yaml"), &Settings::default());
         let found: Vec<(String, &str)> = targets(&analysis)
             .into_iter()
