@@ -2,16 +2,14 @@
 //!
 //! Goldens live in `tests/golden/`; regenerate them with `UPDATE_EXPECT=1 cargo test --test cli`.
 
+#[path = "support/files.rs"]
+mod files;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_path_buf()
-}
+use files::{golden, repo_root};
 
 fn sidecar_lsp(args: &[&str]) -> Output {
     sidecar_lsp_in(&repo_root(), args, None)
@@ -42,31 +40,6 @@ fn stdout(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).expect("UTF-8 stderr")
-}
-
-/// Compare with a golden file, or rewrite it with `UPDATE_EXPECT=1`.
-fn golden(name: &str, actual: &str) {
-    let path = repo_root().join("tests/golden").join(name);
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing golden {name}: run with UPDATE_EXPECT=1"));
-    if expected != actual {
-        let first = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(e, a)| e != a)
-            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
-        panic!(
-            "golden {name} differs at line {}:\n  expected: {:?}\n  actual:   {:?}\n(run with UPDATE_EXPECT=1 to accept)",
-            first + 1,
-            expected.lines().nth(first),
-            actual.lines().nth(first)
-        );
-    }
 }
 
 #[test]

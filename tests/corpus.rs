@@ -2,6 +2,9 @@
 //! `invalid/` file gives the findings `corpus-expectations.toml` names (at the right line), and
 //! every dialect case its expected result. Skipped, with a message, where the corpus is absent.
 
+#[path = "support/files.rs"]
+mod files;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -35,27 +38,12 @@ fn corpus_dir() -> Option<PathBuf> {
     dir.is_dir().then(|| dir.canonicalize().unwrap_or(dir))
 }
 
+/// The YAML and JSON files under `dir`, as paths relative to it, sorted.
 fn corpus_files(dir: &Path) -> Vec<String> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("readable corpus").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml" | "json")
-            ) {
-                files.push(
-                    path.strip_prefix(dir)
-                        .unwrap()
-                        .to_string_lossy()
-                        .replace('\\', "/"),
-                );
-            }
-        }
-    }
+    let mut files: Vec<String> = files::data_files_under(dir)
+        .iter()
+        .map(|path| files::relative(path, dir))
+        .collect();
     files.sort();
     files
 }

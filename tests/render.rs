@@ -12,7 +12,10 @@
 //! meets the machine-checked expectation its KubeVela `*.expect.yaml` states. Without the corpus
 //! those tests say they were skipped; point `SIDECAR_LSP_CORPUS` at it when it is elsewhere.
 
-use std::path::{Path, PathBuf};
+#[path = "support/files.rs"]
+mod files;
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::{Value as JsonValue, json};
@@ -22,12 +25,7 @@ use sidecar_lsp::model::Role;
 use sidecar_lsp::render::{self, K8sObject, RenderError, Rendered, Section};
 use sidecar_lsp::syntax::{self, Format};
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_path_buf()
-}
+use files::{data_files_under, relative, repo_root};
 
 fn corpus_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("SIDECAR_LSP_CORPUS")
@@ -47,29 +45,9 @@ fn corpus_or_skip(test: &str) -> Option<PathBuf> {
     dir
 }
 
-/// Compare with a golden file, or rewrite it with `UPDATE_EXPECT=1`.
+/// Compare with the golden file `tests/golden/render/{name}`.
 fn golden(name: &str, actual: &str) {
-    let path = repo_root().join("tests/golden/render").join(name);
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing golden render/{name}: run with UPDATE_EXPECT=1"));
-    if expected != actual {
-        let first = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(e, a)| e != a)
-            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
-        panic!(
-            "golden render/{name} differs at line {}:\n  expected: {:?}\n  actual:   {:?}\n(run with UPDATE_EXPECT=1 to accept)",
-            first + 1,
-            expected.lines().nth(first),
-            actual.lines().nth(first)
-        );
-    }
+    files::golden(&format!("render/{name}"), actual);
 }
 
 /// What rendering a text gave, with what the analysis knew about its input.
@@ -216,37 +194,10 @@ fn read_fixture(name: &str) -> String {
         .unwrap_or_else(|e| panic!("fixture {name}: {e}"))
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("readable directory").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml" | "json")
-            ) {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 /// The golden of an input: the same path, as `.yaml`.
 fn golden_name(input: &str) -> String {
     let stem = input.rsplit_once('.').map_or(input, |(stem, _)| stem);
     format!("{stem}.yaml")
-}
-
-fn relative(path: &Path, base: &Path) -> String {
-    path.strip_prefix(base)
-        .unwrap()
-        .to_string_lossy()
-        .replace('\\', "/")
 }
 
 /// The pod spec of the `index`th rendered object, as JSON.
@@ -282,7 +233,7 @@ fn container_names(rendered: &Rendered, index: usize) -> Vec<String> {
 #[test]
 fn fixtures_match_the_goldens_and_render_faithfully() {
     let base = repo_root().join("tests/fixtures/render");
-    let files = files_under(&base);
+    let files = data_files_under(&base);
     assert!(files.len() >= 20, "fixtures are missing");
     for file in files {
         let name = relative(&file, &base);
@@ -774,7 +725,7 @@ fn every_corpus_file_renders_faithfully_or_says_why_not() {
         return;
     };
     let mut rendered_count = 0;
-    for file in files_under(&dir) {
+    for file in data_files_under(&dir) {
         let case = relative(&file, &dir);
         let text = std::fs::read_to_string(&file).unwrap();
         let outcome = render_text(&text, &case, &Settings::default());
