@@ -6,7 +6,7 @@ mod lsp_client;
 
 use std::time::Duration;
 
-use lsp_client::{LspClient, range, uri};
+use lsp_client::{LspClient, codes, range, uri};
 use serde_json::{Value, json};
 
 const HKUBE_DUPLICATE: &str = r#"{
@@ -55,13 +55,6 @@ spec:
     - name: app
       image: envoyproxy/envoy:v1.31.0
 ";
-
-fn codes(diagnostics: &[Value]) -> Vec<String> {
-    diagnostics
-        .iter()
-        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
-        .collect()
-}
 
 fn started() -> LspClient {
     LspClient::initialized(json!({})).0
@@ -117,8 +110,7 @@ fn each_dialect_gets_diagnostics_with_version_code_and_doc_link() {
 #[test]
 fn a_duplicate_points_at_the_second_name_and_relates_the_first() {
     let mut client = started();
-    let uri = uri("pod.yaml");
-    client.open(&uri, "yaml", 1, KUBERNETES);
+    let uri = client.open_file("pod.yaml", KUBERNETES);
     let diagnostics = client.diagnostics(&uri, 1);
     let d = diagnostics.iter().find(|d| d["code"] == "K102").unwrap();
     // `    - name: app` on line 8 (0-based), the value at columns 12..15.
@@ -132,8 +124,7 @@ fn a_duplicate_points_at_the_second_name_and_relates_the_first() {
 #[test]
 fn other_json_and_yaml_get_no_diagnostics_and_other_languages_are_ignored() {
     let mut client = started();
-    let values = uri("values.yaml");
-    client.open(&values, "yaml", 1, "replicas: [1, 2\nname: x\n");
+    let values = client.open_file("values.yaml", "replicas: [1, 2\nname: x\n");
     assert!(client.diagnostics(&values, 1).is_empty());
     let readme = uri("README.md");
     client.open(&readme, "markdown", 1, "# hi\n");
@@ -149,8 +140,7 @@ fn other_json_and_yaml_get_no_diagnostics_and_other_languages_are_ignored() {
 #[test]
 fn closing_a_document_clears_its_diagnostics() {
     let mut client = started();
-    let uri = uri("pod.yaml");
-    client.open(&uri, "yaml", 1, KUBERNETES);
+    let uri = client.open_file("pod.yaml", KUBERNETES);
     assert!(!client.diagnostics(&uri, 1).is_empty());
     client.notify(
         "textDocument/didClose",
@@ -207,8 +197,7 @@ fn a_thousand_rapid_changes_end_in_the_right_text_and_diagnostics() {
     );
     assert_eq!(k101["range"], range((8, 12), (8, 15)));
     // Open the expected text fresh: the server must agree with itself.
-    let fresh = lsp_client::uri("fresh.yaml");
-    client.open(&fresh, "yaml", 1, &expected);
+    let fresh = client.open_file("fresh.yaml", &expected);
     let fresh_diagnostics = client.diagnostics(&fresh, 1);
     assert_eq!(final_diagnostics, fresh_diagnostics);
     // The pulled report of the final version agrees too, and versions only went up.
@@ -254,8 +243,7 @@ fn ranges_are_exact_after_emoji_and_cjk_in_utf16_and_utf8() {
         ),
     ] {
         let (mut client, _) = LspClient::initialized(offer);
-        let uri = uri("pod.yaml");
-        client.open(&uri, "yaml", 1, text);
+        let uri = client.open_file("pod.yaml", text);
         let diagnostics = client.diagnostics(&uri, 1);
         let d = diagnostics
             .iter()
@@ -273,8 +261,7 @@ fn pull_diagnostics_for_clients_that_prefer_them() {
         result["capabilities"]["diagnosticProvider"]["identifier"],
         "sidecar-lsp"
     );
-    let uri = uri("pod.yaml");
-    client.open(&uri, "yaml", 1, KUBERNETES);
+    let uri = client.open_file("pod.yaml", KUBERNETES);
     let report = client.request(
         "textDocument/diagnostic",
         json!({"textDocument": {"uri": uri}}),
@@ -302,17 +289,12 @@ fn settings_are_pulled_and_refreshed_on_change() {
     client.settings = json!({"rules": {"K102": "off"}});
     client.initialize(json!({"workspace": {"configuration": true}}));
     // Settings are pulled after `initialized`; the document's last report honours them.
-    let uri = uri("pod.yaml");
-    client.open(&uri, "yaml", 1, KUBERNETES);
+    let uri = client.open_file("pod.yaml", KUBERNETES);
     client.drain(Duration::from_millis(500));
     let last = client
-        .notifications
-        .iter()
-        .rev()
-        .find(|n| n["params"]["uri"] == uri.as_str())
-        .expect("diagnostics were published")["params"]["diagnostics"]
-        .clone();
-    assert!(!codes(last.as_array().unwrap()).contains(&"K102".to_string()));
+        .last_diagnostics(&uri)
+        .expect("diagnostics were published");
+    assert!(!codes(&last).contains(&"K102".to_string()));
     assert!(
         client
             .server_requests
@@ -321,11 +303,7 @@ fn settings_are_pulled_and_refreshed_on_change() {
     );
     client.notifications.clear();
     // Turn it back on: the server re-pulls and re-publishes.
-    client.settings = json!({"rules": {"K102": "error"}});
-    client.notify(
-        "workspace/didChangeConfiguration",
-        json!({"settings": null}),
-    );
+    client.change_settings(json!({"rules": {"K102": "error"}}));
     let report = client.wait_for("textDocument/publishDiagnostics", |p| {
         p["uri"] == uri.as_str()
             && p["diagnostics"]
@@ -404,17 +382,12 @@ fn the_preview_is_written_under_the_cache_directory_and_shown() {
         &[("XDG_CACHE_HOME", cache.path())],
     );
     client.initialize(json!({"window": {"showDocument": {"support": true}}}));
-    let uri = uri("algo.json");
-    client.open(
-        &uri,
-        "json",
-        1,
-        HKUBE_DUPLICATE
-            .replace(
-                "\"cache\", \"image\": \"memcached",
-                "\"memcached\", \"image\": \"memcached",
-            )
-            .as_str(),
+    let uri = client.open_file(
+        "algo.json",
+        &HKUBE_DUPLICATE.replace(
+            "\"cache\", \"image\": \"memcached",
+            "\"memcached\", \"image\": \"memcached",
+        ),
     );
     client.diagnostics(&uri, 1);
     let result = client.request(
@@ -455,11 +428,9 @@ fn a_huge_document_does_not_block_requests_on_others() {
         ));
         i += 1;
     }
-    let small = uri("small.yaml");
-    client.open(&small, "yaml", 1, KUBERNETES);
+    let small = client.open_file("small.yaml", KUBERNETES);
     client.diagnostics(&small, 1);
-    let big = uri("huge.yaml");
-    client.open(&big, "yaml", 1, &huge);
+    let big = client.open_file("huge.yaml", &huge);
     // While the huge document is analysed, requests on the small one are answered.
     let start = std::time::Instant::now();
     let hover = client.request(
@@ -491,8 +462,7 @@ fn a_cancelled_request_is_answered_as_cancelled() {
         huge.push_str(&format!("{{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {{\"name\": \"c{i}\"}}}},\n"));
     }
     huge.push_str("{}]}\n");
-    let big = uri("big.json");
-    client.open(&big, "json", 1, &huge);
+    let big = client.open_file("big.json", &huge);
     // A change makes the next request wait for a fresh analysis; cancel it meanwhile.
     client.change(&big, 2, range((0, 0), (0, 0)), " ");
     let id = client.send_request(
@@ -521,8 +491,7 @@ fn logs_go_to_stderr_and_stdout_carries_only_the_protocol() {
         &["serve", "--log-level", "trace"],
     );
     client.initialize(json!({}));
-    let uri = uri("pod.yaml");
-    client.open(&uri, "yaml", 1, KUBERNETES);
+    let uri = client.open_file("pod.yaml", KUBERNETES);
     assert!(!client.diagnostics(&uri, 1).is_empty());
     assert_eq!(client.shutdown(), Some(0));
 }
@@ -550,31 +519,20 @@ fn exit_without_shutdown_exits_with_1() {
 #[test]
 fn a_second_open_replaces_the_text_and_its_analysis() {
     let mut client = started();
-    let uri = uri("pod.yaml");
-    client.open(&uri, "yaml", 1, KUBERNETES);
+    let uri = client.open_file("pod.yaml", KUBERNETES);
     assert!(codes(&client.diagnostics(&uri, 1)).contains(&"K102".to_string()));
     // Same version, other text: the new text is analysed, not the old one's report reused.
     client.open(&uri, "yaml", 1, CLEAN);
     client.drain(Duration::from_millis(500));
-    let last = client
-        .notifications
-        .iter()
-        .rev()
-        .find(|n| n["params"]["uri"] == uri.as_str())
-        .expect("a report")["params"]["diagnostics"]
-        .clone();
-    assert!(
-        !codes(last.as_array().unwrap()).contains(&"K102".to_string()),
-        "{last}"
-    );
+    let last = client.last_diagnostics(&uri).expect("a report");
+    assert!(!codes(&last).contains(&"K102".to_string()), "{last:?}");
     client.shutdown();
 }
 
 #[test]
 fn a_reopened_document_never_gets_the_closed_texts_diagnostics() {
     let mut client = started();
-    let uri = uri("pod.yaml");
-    client.open(&uri, "yaml", 1, &many_bad_names(10_000));
+    let uri = client.open_file("pod.yaml", &many_bad_names(10_000));
     std::thread::sleep(Duration::from_millis(200)); // the old text is being analysed
     client.notify(
         "textDocument/didClose",
@@ -610,14 +568,9 @@ fn a_client_that_pulls_is_asked_to_pull_again_when_settings_change() {
         "workspace": {"configuration": true, "diagnostics": {"refreshSupport": true}},
         "textDocument": {"diagnostic": {}}
     }));
-    let uri = uri("pod.yaml");
-    client.open(&uri, "yaml", 1, KUBERNETES);
+    let uri = client.open_file("pod.yaml", KUBERNETES);
     client.drain(Duration::from_millis(300));
-    client.settings = json!({"rules": {"K102": "error"}});
-    client.notify(
-        "workspace/didChangeConfiguration",
-        json!({"settings": null}),
-    );
+    client.change_settings(json!({"rules": {"K102": "error"}}));
     client.drain(Duration::from_millis(500));
     assert!(
         client
@@ -638,8 +591,7 @@ fn line_separators_inside_strings_do_not_shift_edits() {
     // U+2028 is legal inside a JSON string; for LSP it does not end a line.
     let mut client = started();
     let before = "{\n  \"name\": \"resizer\",\n  \"description\": \"a\u{2028}b\",\n  \"algorithmImage\": \"registry.example.com/resizer:1.0.0\",\n  \"sideCars\": [\n    {\"container\": {\"name\": \"cache\", \"image\": \"redis:7.2.5\"}},\n    {\"container\": {\"name\": \"cachx\", \"image\": \"memcached:1.6.29\"}}\n  ]\n}\n";
-    let uri = uri("algo.json");
-    client.open(&uri, "json", 1, before);
+    let uri = client.open_file("algo.json", before);
     assert!(!codes(&client.diagnostics(&uri, 1)).contains(&"H301".to_string()));
     let line = before.split('\n').nth(6).unwrap();
     let column = line.find("cachx").unwrap() as u32 + 4;
@@ -652,11 +604,9 @@ fn line_separators_inside_strings_do_not_shift_edits() {
 #[test]
 fn requests_waiting_on_a_big_document_do_not_hold_up_others() {
     let mut client = started();
-    let small = uri("small.yaml");
-    client.open(&small, "yaml", 1, KUBERNETES);
+    let small = client.open_file("small.yaml", KUBERNETES);
     client.diagnostics(&small, 1);
-    let big = uri("big.yaml");
-    client.open(&big, "yaml", 1, &many_bad_names(5_000));
+    let big = client.open_file("big.yaml", &many_bad_names(5_000));
     // More waiting requests than the server handles at once by default.
     let waiting: Vec<i64> = (0..20)
         .map(|_| {

@@ -5,7 +5,7 @@
 #[path = "support/lsp_client.rs"]
 mod lsp_client;
 
-use lsp_client::{LspClient, cursor, position, uri};
+use lsp_client::{LspClient, cursor, position};
 use serde_json::{Value, json};
 
 /// A client that expands snippets, shows nested symbols and offers UTF-16 only.
@@ -22,13 +22,7 @@ fn started() -> LspClient {
 /// Open `fixture` (with its `$0` removed) and return the cursor position.
 fn open(client: &mut LspClient, name: &str, fixture: &str) -> (String, String, Value) {
     let (text, at) = cursor(fixture);
-    let uri = uri(name);
-    let language = if name.ends_with(".json") {
-        "json"
-    } else {
-        "yaml"
-    };
-    client.open(&uri, language, 1, &text);
+    let uri = client.open_file(name, &text);
     client.diagnostics(&uri, 1);
     (uri, text, position(at))
 }
@@ -726,11 +720,7 @@ fn inlay_hints_show_unwritten_defaults_and_can_be_turned_off() {
         labels.iter().any(|l| l.contains("period 10s")),
         "{labels:?}"
     );
-    client.settings = json!({"inlayHints": {"enable": false}});
-    client.notify(
-        "workspace/didChangeConfiguration",
-        json!({"settings": null}),
-    );
+    client.change_settings(json!({"inlayHints": {"enable": false}}));
     client.drain(std::time::Duration::from_millis(300));
     assert!(
         client
@@ -770,11 +760,15 @@ const EXAMPLES: [(&str, &str, &str, &str); 4] = [
     ),
 ];
 
-fn example(path: &str) -> String {
+/// Open the bundled example at `path` (under `examples/`): its URI, text and diagnostics.
+fn open_example(client: &mut LspClient, path: &str) -> (String, String, Vec<Value>) {
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../examples")
         .join(path);
-    std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let uri = client.open_file(path.rsplit('/').next().unwrap(), &text);
+    let diagnostics = client.diagnostics(&uri, 1);
+    (uri, text, diagnostics)
 }
 
 /// (line, character) of the last occurrence of `needle` in `text` (ASCII examples), plus `shift`.
@@ -796,10 +790,7 @@ fn flatten_names(symbols: &Value, out: &mut Vec<String>) {
 fn every_capability_answers_on_every_dialects_example() {
     let mut client = started();
     for (path, language, sidecar, volume) in EXAMPLES {
-        let text = example(path);
-        let uri = uri(path.rsplit('/').next().unwrap());
-        client.open(&uri, language, 1, &text);
-        let diagnostics = client.diagnostics(&uri, 1);
+        let (uri, text, diagnostics) = open_example(&mut client, path);
         assert!(
             diagnostics.iter().all(|d| d["severity"] != 1),
             "{path}: the valid example has no errors: {diagnostics:?}"
@@ -879,16 +870,13 @@ fn every_capability_answers_on_every_dialects_example() {
 #[test]
 fn every_broken_example_offers_a_fix_for_a_finding() {
     let mut client = started();
-    for (path, language) in [
-        ("hkube/broken-image-resizer.json", "json"),
-        ("kubevela/broken-shop.yaml", "yaml"),
-        ("calyptia/broken-geoip.sidecar.json", "json"),
-        ("kubernetes/broken-migration-job.yaml", "yaml"),
+    for path in [
+        "hkube/broken-image-resizer.json",
+        "kubevela/broken-shop.yaml",
+        "calyptia/broken-geoip.sidecar.json",
+        "kubernetes/broken-migration-job.yaml",
     ] {
-        let text = example(path);
-        let uri = uri(path.rsplit('/').next().unwrap());
-        client.open(&uri, language, 1, &text);
-        let diagnostics = client.diagnostics(&uri, 1);
+        let (uri, _, diagnostics) = open_example(&mut client, path);
         let fixes: usize = diagnostics
             .iter()
             .map(|d| {

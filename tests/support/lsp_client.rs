@@ -227,6 +227,34 @@ impl LspClient {
         );
     }
 
+    /// Open `text` as the made-up file `name` (see [`uri`]) at version 1, as JSON or YAML by its
+    /// extension; returns its URI.
+    pub fn open_file(&mut self, name: &str, text: &str) -> String {
+        let uri = uri(name);
+        self.open(&uri, language_of(name), 1, text);
+        uri
+    }
+
+    /// The diagnostics of the last report published for `uri` among the notifications kept.
+    pub fn last_diagnostics(&self, uri: &str) -> Option<Vec<Value>> {
+        let last = self
+            .notifications
+            .iter()
+            .rev()
+            .find(|n| n["params"]["uri"] == uri)?;
+        last["params"]["diagnostics"].as_array().cloned()
+    }
+
+    /// Answer `workspace/configuration` with `settings` from now on, and tell the server that
+    /// settings changed (it pulls them again).
+    pub fn change_settings(&mut self, settings: Value) {
+        self.settings = settings;
+        self.notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": null}),
+        );
+    }
+
     /// An incremental `textDocument/didChange` replacing `range` with `text`.
     pub fn change(&mut self, uri: &str, version: i64, range: Value, text: &str) {
         self.notify(
@@ -341,6 +369,23 @@ pub fn range(start: (u32, u32), end: (u32, u32)) -> Value {
 /// A `file:` URI for a made-up path.
 pub fn uri(name: &str) -> String {
     format!("file:///sidecar-lsp-tests/{name}")
+}
+
+/// The language id of a file name: `json` for `*.json`, else `yaml`.
+pub fn language_of(name: &str) -> &'static str {
+    if name.ends_with(".json") {
+        "json"
+    } else {
+        "yaml"
+    }
+}
+
+/// The `code` of each diagnostic.
+pub fn codes(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+        .collect()
 }
 
 /// Strip the cursor marker `$0` from `text`; return the text and the marker's (line, UTF-16
