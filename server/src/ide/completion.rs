@@ -289,18 +289,39 @@ impl<'a> Cx<'a> {
         if required {
             detail.push_str(" (required)");
         }
+        let rank = if required { 1 } else { 2 };
         CompletionItem {
-            label: name.to_string(),
-            kind: CompletionKind::Property,
             detail: Some(detail),
             documentation: field_documentation(schema),
-            insert_text,
             is_snippet,
-            replace,
             filter_text: self.filter_text(name),
-            sort_text: Some(format!("{}{name}", if required { 1 } else { 2 })),
             preselect,
             additional_edits,
+            ..self.item(name, CompletionKind::Property, insert_text, rank)
+        }
+    }
+
+    /// A plain item that replaces the word at the cursor with `insert_text`, sorted by `rank`
+    /// (0 snippets, 1 required or preselected, 2 the rest, 3 after those) then by label.
+    fn item(
+        &self,
+        label: &str,
+        kind: CompletionKind,
+        insert_text: String,
+        rank: u8,
+    ) -> CompletionItem {
+        CompletionItem {
+            label: label.to_string(),
+            kind,
+            detail: None,
+            documentation: None,
+            insert_text,
+            is_snippet: false,
+            replace: self.replace(),
+            filter_text: None,
+            sort_text: Some(format!("{rank}{label}")),
+            preselect: false,
+            additional_edits: Vec::new(),
         }
     }
 
@@ -571,18 +592,14 @@ impl<'a> Cx<'a> {
         } else if start > 0 && self.text.as_bytes()[start - 1] == b':' {
             insert_text.insert(0, ' ');
         }
+        let rank = if preselect { 1 } else { 2 };
         CompletionItem {
-            label: value.to_string(),
-            kind,
             detail: detail.map(str::to_string),
             documentation: documentation.map(str::to_string),
-            insert_text,
-            is_snippet: false,
-            replace,
             filter_text: self.filter_text(value),
-            sort_text: Some(format!("{}{value}", if preselect { 1 } else { 2 })),
             preselect,
             additional_edits,
+            ..self.item(value, kind, insert_text, rank)
         }
     }
 
@@ -876,7 +893,6 @@ impl<'a> Cx<'a> {
     }
 
     fn snippet(&self, label: &str, summary: &str, tpl: &Tpl, form: ItemForm) -> CompletionItem {
-        let replace = self.replace();
         let mut insert_text = if self.json() {
             let ind = match form {
                 ItemForm::Body => self.member_indent(),
@@ -903,17 +919,10 @@ impl<'a> Cx<'a> {
             self.json_commas(&mut insert_text, &mut additional_edits);
         }
         CompletionItem {
-            label: label.to_string(),
-            kind: CompletionKind::Snippet,
             detail: Some(summary.to_string()),
-            documentation: None,
-            insert_text,
             is_snippet: true,
-            replace,
-            filter_text: None,
-            sort_text: Some(format!("0{label}")),
-            preselect: false,
             additional_edits,
+            ..self.item(label, CompletionKind::Snippet, insert_text, 0)
         }
     }
 
