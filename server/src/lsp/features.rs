@@ -126,7 +126,7 @@ pub async fn pull_diagnostics(
     ))
 }
 
-/// The document's snapshot and a converter for it, or the "not open" error.
+/// The document's snapshot, or the "not open" error.
 async fn open_snapshot(shared: &Arc<Shared>, uri: &Uri) -> Result<Snapshot> {
     snapshot(shared, uri)
         .await
