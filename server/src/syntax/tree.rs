@@ -170,6 +170,36 @@ impl Tree {
         self.nodes.is_empty()
     }
 
+    /// Add `by` to every id this arena's nodes hold (children and parents), as if `by` nodes
+    /// came before them: the first step of [`Tree::append`]ing it to a larger arena.
+    pub(crate) fn shift_ids(&mut self, by: u32) {
+        if by == 0 {
+            return;
+        }
+        let shift = |id: &mut NodeId| id.0 += by;
+        for node in &mut self.nodes {
+            if let Some(parent) = &mut node.parent {
+                shift(parent);
+            }
+            match &mut node.value {
+                Value::Array(items) => items.iter_mut().for_each(shift),
+                Value::Object(entries) => entries.iter_mut().for_each(|e| shift(&mut e.value)),
+                _ => {}
+            }
+        }
+    }
+
+    /// Move the nodes of `other` after this arena's, unchanged: `other`'s ids must already be
+    /// shifted by [`Tree::len`] (see [`Tree::shift_ids`]).
+    pub(crate) fn append(&mut self, mut other: Tree) {
+        self.nodes.append(&mut other.nodes);
+    }
+
+    /// Room for `additional` more nodes.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.nodes.reserve(additional);
+    }
+
     /// Set the parent of every child of `id` to `id`, and the child's slot in it (builders call
     /// this when a collection closes).
     pub(crate) fn adopt_children(&mut self, id: NodeId) {

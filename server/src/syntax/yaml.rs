@@ -24,9 +24,22 @@ const ALIAS_BUDGET: usize = 100_000;
 /// How many times a broken document is re-read with more lines blanked.
 const RECOVERY_ATTEMPTS: usize = 8;
 
+mod parallel;
+
 pub(super) fn parse(text: &str) -> SyntaxTree {
+    let (tree, first) = parallel::first_pass(text).unwrap_or_else(|| first_pass(text));
+    finish(text, tree, first)
+}
+
+/// The first pass over the whole stream, one document after the other.
+fn first_pass(text: &str) -> (Tree, Pass) {
     let mut tree = Tree::new();
-    let first = Builder::new(&mut tree, 0).run(text, true);
+    let pass = Builder::new(&mut tree, 0).run(text, true);
+    (tree, pass)
+}
+
+/// Recover the broken documents of a first pass (in document order, grafting into `tree`).
+fn finish(text: &str, mut tree: Tree, first: Pass) -> SyntaxTree {
     let mut documents = Vec::with_capacity(first.documents.len());
     for parsed in first.documents {
         match parsed.failure {
@@ -52,6 +65,12 @@ struct Pass {
     documents: Vec<ParsedDocument>,
     errors: Vec<SyntaxError>,
     comments: Vec<Comment>,
+    /// Nodes created by alias expansion (counted against [`ALIAS_BUDGET`]).
+    alias_nodes: usize,
+    /// Whether an alias was read as null for lack of budget.
+    alias_budget_reported: bool,
+    /// Where a `---` marker at or after [`Builder::stop`] started a document, ending the pass.
+    stopped_at: Option<usize>,
 }
 
 struct ParsedDocument {
@@ -227,6 +246,8 @@ struct Builder<'t> {
     tree: &'t mut Tree,
     /// Added to every span (when a slice of the text is parsed).
     base: usize,
+    /// The pass ends when a `---` marker at or after this offset starts a document.
+    stop: usize,
     stack: Vec<Frame>,
     anchors: HashMap<usize, NodeId>,
     alias_nodes: usize,
@@ -238,6 +259,7 @@ impl<'t> Builder<'t> {
         Builder {
             tree,
             base,
+            stop: usize::MAX,
             stack: Vec::new(),
             anchors: HashMap::new(),
             alias_nodes: 0,
@@ -258,6 +280,9 @@ impl<'t> Builder<'t> {
             documents: Vec::new(),
             errors: Vec::new(),
             comments: Vec::new(),
+            alias_nodes: 0,
+            alias_budget_reported: false,
+            stopped_at: None,
         };
         let mut doc_start: Option<usize> = None;
         let mut root: Option<NodeId> = None;
@@ -272,7 +297,7 @@ impl<'t> Builder<'t> {
                     let span = self.span(&gspan);
                     match event {
                         Event::StreamStart | Event::StreamEnd => {}
-                        Event::DocumentStart(..) => {
+                        Event::DocumentStart(explicit, _) => {
                             if let Some(start) = doc_start.take() {
                                 // A document that ended in an error: close it before this one.
                                 self.finish_document(
@@ -282,6 +307,10 @@ impl<'t> Builder<'t> {
                                     root.take(),
                                     broken.take(),
                                 );
+                            }
+                            if explicit && span.start as usize >= self.stop {
+                                pass.stopped_at = Some(span.start as usize);
+                                break;
                             }
                             doc_start = Some(span.start as usize);
                             root = None;
@@ -408,6 +437,8 @@ impl<'t> Builder<'t> {
         if let Some(start) = doc_start {
             self.finish_document(&mut pass, start, end_of_text, root.take(), broken);
         }
+        pass.alias_nodes = self.alias_nodes;
+        pass.alias_budget_reported = self.alias_budget_reported;
         pass
     }
 
