@@ -170,13 +170,13 @@ impl Tree {
         self.nodes.is_empty()
     }
 
-    /// Add `by` to every id this arena's nodes hold (children and parents), as if `by` nodes
-    /// came before them: the first step of [`Tree::append`]ing it to a larger arena.
+    /// Add `by` to every id this arena's nodes hold (children and parents), modulo 2^32 (so
+    /// that ids can move down too): the first step of [`Tree::append`]ing it to another arena.
     pub(crate) fn shift_ids(&mut self, by: u32) {
         if by == 0 {
             return;
         }
-        let shift = |id: &mut NodeId| id.0 += by;
+        let shift = |id: &mut NodeId| id.0 = id.0.wrapping_add(by);
         for node in &mut self.nodes {
             if let Some(parent) = &mut node.parent {
                 shift(parent);
@@ -187,6 +187,13 @@ impl Tree {
                 _ => {}
             }
         }
+    }
+
+    /// Keep only the nodes in `range` (which must refer to no node outside it), moved to the
+    /// front; their ids are then off by `range.start` (see [`Tree::shift_ids`]).
+    pub(crate) fn keep_range(&mut self, range: std::ops::Range<usize>) {
+        self.nodes.truncate(range.end);
+        self.nodes.drain(..range.start.min(range.end));
     }
 
     /// Move the nodes of `other` after this arena's, unchanged: `other`'s ids must already be

@@ -71,6 +71,23 @@ struct Pass {
     alias_budget_reported: bool,
     /// Where a `---` marker at or after [`Builder::stop`] started a document, ending the pass.
     stopped_at: Option<usize>,
+    /// Where `---` markers started documents with no syntax error since the previous document
+    /// started, in order (the marker that stopped the pass included).
+    clean_starts: Vec<CleanStart>,
+}
+
+/// A `---` marker where a document started with no syntax error since the previous one started:
+/// the parser stands there as a new parser does at a `---`, so reading can start afresh there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct CleanStart {
+    /// The marker's offset.
+    at: usize,
+    /// How many nodes, documents and errors the pass had before the marker.
+    nodes: usize,
+    documents: usize,
+    errors: usize,
+    /// Alias expansion nodes counted before the marker.
+    alias_nodes: usize,
 }
 
 struct ParsedDocument {
@@ -283,12 +300,14 @@ impl<'t> Builder<'t> {
             alias_nodes: 0,
             alias_budget_reported: false,
             stopped_at: None,
+            clean_starts: Vec::new(),
         };
         let mut doc_start: Option<usize> = None;
         let mut root: Option<NodeId> = None;
         let mut last_good = self.base;
         let mut broken: Option<Failure> = None;
         let mut previous_error_at: Option<usize> = None;
+        let mut error_since_document_start = false;
         let end_of_text = self.base + text.len();
         loop {
             match parser.next_event() {
@@ -308,6 +327,16 @@ impl<'t> Builder<'t> {
                                     broken.take(),
                                 );
                             }
+                            if explicit && !error_since_document_start {
+                                pass.clean_starts.push(CleanStart {
+                                    at: span.start as usize,
+                                    nodes: self.tree.len(),
+                                    documents: pass.documents.len(),
+                                    errors: pass.errors.len(),
+                                    alias_nodes: self.alias_nodes,
+                                });
+                            }
+                            error_since_document_start = false;
                             if explicit && span.start as usize >= self.stop {
                                 pass.stopped_at = Some(span.start as usize);
                                 break;
@@ -373,6 +402,7 @@ impl<'t> Builder<'t> {
                     }
                 }
                 Some(Err(err)) => {
+                    error_since_document_start = true;
                     let at = err.marker().byte_offset().unwrap_or(0) + self.base;
                     let at = at.min(end_of_text);
                     if doc_start.is_none()

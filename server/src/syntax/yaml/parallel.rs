@@ -3,25 +3,27 @@
 //! A line that starts with `---` followed by a blank, a line break or the end of the text is a
 //! document marker wherever it appears (YAML 1.2, §9.1.1: it ends a block or plain scalar and the
 //! document; inside a quoted scalar or a flow collection it is an error). So the stream is cut
-//! just before a few such markers, the pieces are read by their own builders on the rayon pool,
-//! and their arenas, documents, errors and comments are joined in order.
+//! just before a few such markers (never at `...` ends, after which a document may start without
+//! a marker) and the pieces are read on the rayon pool, each by its own builder, from its cut
+//! until a document starts at the next cut: the parser reads on past the cut, so it sees there
+//! what one pass sees.
 //!
-//! A cut is trusted only where the one-pass reading stands at a clean document boundary too: the
-//! piece before it must end without a syntax error after its last document started (an
-//! unterminated quote or flow collection that runs into the marker shows up as an error at the
-//! end of the piece). A piece that does not end cleanly is read again together with the next one,
-//! and if that still does not end cleanly, together with the rest of the stream. Texts that could
-//! carry state across a marker go the one-pass way: directives (a `%` at the start of a line),
-//! byte order marks after the first character, NUL bytes, and streams whose aliases expand to
-//! more nodes than the budget allows (the budget counts over the whole text).
+//! Where a `---` started a document with no syntax error since the previous document started (a
+//! *clean start*), one pass stands in the state a new parser starts in, so the piece read from
+//! there reads what one pass reads. A piece that does not end at a clean start (a document broken
+//! just before the next cut) keeps what it read up to its last clean start; the text from there
+//! is read again up to the first clean start inside the next piece, which is kept from there on.
+//! The parts are joined in order: arenas (ids shifted), documents, errors, comments.
 //!
-//! Recovery of broken documents runs after the join, in document order, as after one pass, so
-//! that grafted nodes get the same ids.
+//! Texts that could carry state across a marker go the one-pass way: directives (a `%` at the
+//! start of a line), byte order marks after the first character, NUL bytes, and streams whose
+//! aliases expand to more nodes than the budget allows (it counts over the whole text). Broken
+//! documents are recovered after the join, in document order as after one pass, so that grafted
+//! nodes get the same ids.
 
 use rayon::prelude::*;
 
-use super::{ALIAS_BUDGET, Builder, Pass};
-use crate::syntax::SyntaxErrorKind;
+use super::{ALIAS_BUDGET, Builder, CleanStart, Pass};
 use crate::syntax::Tree;
 
 /// When and how finely a text is cut.
@@ -37,8 +39,8 @@ struct Plan {
 
 /// Below this size, one pass costs less than cutting and joining (and the rayon hand-off).
 const MIN_PARALLEL_LEN: usize = 64 * 1024;
-/// A piece is a few dozen kilobytes: enough work per task, and a cheap re-read when a cut is
-/// not trusted.
+/// A piece is a few dozen kilobytes: enough work per task, and a cheap re-read when a document
+/// is broken just before a cut.
 const PIECE_LEN: usize = 32 * 1024;
 /// Pieces per thread: more than one, so that uneven pieces still keep every thread busy.
 const PIECES_PER_THREAD: usize = 4;
@@ -76,12 +78,15 @@ fn first_pass_with(text: &str, plan: Plan) -> Option<(Tree, Pass)> {
         .par_iter()
         .map(|&(start, stop)| Piece::read(text, start, stop))
         .collect();
-    let mut pieces = trusted(text, read);
-    let alias_nodes: usize = pieces.iter().map(|p| p.pass.alias_nodes).sum();
-    if alias_nodes > ALIAS_BUDGET || pieces.iter().any(|p| p.pass.alias_budget_reported) {
+    let parts = assemble(text, read);
+    let alias_nodes: usize = parts
+        .iter()
+        .map(|p| p.to.alias_nodes - p.from.alias_nodes)
+        .sum();
+    if alias_nodes > ALIAS_BUDGET || parts.iter().any(|p| p.piece.pass.alias_budget_reported) {
         return None;
     }
-    Some(join(&mut pieces))
+    Some(join(parts))
 }
 
 /// Whether something in `text` could carry parser state across a document marker.
@@ -158,91 +163,172 @@ impl Piece {
         }
     }
 
-    /// Whether the piece ends at a clean document boundary: reading stopped at the marker
-    /// itself, with no syntax error since the last document started (so one pass stands at the
+    /// Whether reading stopped at a clean start at the marker itself (so one pass stands at the
     /// start of a document there too, in the state a new parser starts in).
     fn ends_clean(&self) -> bool {
-        if self.pass.stopped_at != Some(self.stop) {
-            return false;
+        self.pass.stopped_at == Some(self.stop)
+            && self.pass.clean_starts.last().map(|c| c.at) == Some(self.stop)
+    }
+
+    /// Where the piece begins, as a clean start.
+    fn beginning(&self) -> CleanStart {
+        CleanStart {
+            at: self.start,
+            nodes: 0,
+            documents: 0,
+            errors: 0,
+            alias_nodes: 0,
         }
-        let last_start = match self.pass.documents.last() {
-            Some(last) if last.failure.is_some() => return false,
-            Some(last) => last.region.start as usize,
-            None => self.start,
-        };
-        !self
-            .pass
-            .errors
-            .iter()
-            .any(|e| e.kind == SyntaxErrorKind::Syntax && e.span.start as usize >= last_start)
+    }
+
+    /// Where the piece ends: everything it read.
+    fn ending(&self, text: &str) -> CleanStart {
+        CleanStart {
+            at: self.pass.stopped_at.unwrap_or(text.len()),
+            nodes: self.tree.len(),
+            documents: self.pass.documents.len(),
+            errors: self.pass.errors.len(),
+            alias_nodes: self.pass.alias_nodes,
+        }
     }
 }
 
-/// Keep the pieces that start at trusted cuts; re-read across the cuts that are not.
-fn trusted(text: &str, read: Vec<Piece>) -> Vec<Piece> {
-    let mut pieces: Vec<Piece> = Vec::with_capacity(read.len());
-    let mut read = read.into_iter();
-    while let Some(mut piece) = read.next() {
-        if !piece.ends_clean()
-            && let Some(next) = read.next()
-        {
-            piece = Piece::read(text, piece.start, next.stop);
-            if !piece.ends_clean() && piece.stop < text.len() {
-                piece = Piece::read(text, piece.start, text.len());
-                read.by_ref().for_each(drop);
+/// What a piece gives to the result: what it read between two clean starts.
+struct Part {
+    piece: Piece,
+    from: CleanStart,
+    to: CleanStart,
+}
+
+impl Part {
+    fn whole(text: &str, piece: Piece) -> Part {
+        Part {
+            from: piece.beginning(),
+            to: piece.ending(text),
+            piece,
+        }
+    }
+
+    /// The last clean start before the piece's stop marker (at worst, where the part begins).
+    fn last_clean_start(&self) -> CleanStart {
+        let starts = &self.piece.pass.clean_starts;
+        starts
+            .iter()
+            .rev()
+            .find(|c| c.at > self.from.at && c.at < self.piece.stop)
+            .copied()
+            .unwrap_or(self.from)
+    }
+
+    /// The first clean start after the piece's own start, if any.
+    fn first_inner_clean_start(&self) -> Option<CleanStart> {
+        let starts = &self.piece.pass.clean_starts;
+        starts.iter().find(|c| c.at > self.piece.start).copied()
+    }
+
+    /// Keep only what lies between `from` and `to`, node ids shifted to start at `offset`.
+    fn trim(&mut self, offset: u32) {
+        let (from, to) = (self.from, self.to);
+        let tree = &mut self.piece.tree;
+        tree.keep_range(from.nodes..to.nodes);
+        let shift = offset.wrapping_sub(from.nodes as u32);
+        tree.shift_ids(shift);
+        let pass = &mut self.piece.pass;
+        pass.documents.truncate(to.documents);
+        pass.documents.drain(..from.documents);
+        for parsed in &mut pass.documents {
+            if let Some(root) = &mut parsed.document.root {
+                root.0 = root.0.wrapping_add(shift);
             }
         }
-        pieces.push(piece);
+        pass.errors.truncate(to.errors);
+        pass.errors.drain(..from.errors);
+        pass.comments
+            .retain(|c| (from.at..to.at).contains(&(c.span.start as usize)));
+        pass.alias_nodes = to.alias_nodes - from.alias_nodes;
     }
-    pieces
 }
 
-/// One arena and one pass from the pieces, ids shifted as if read in one go.
-fn join(pieces: &mut [Piece]) -> (Tree, Pass) {
+/// The parts of the result: each begins where one pass stands at a clean document start.
+///
+/// A piece that does not end cleanly (a document broken just before the next cut) keeps what it
+/// read up to its last clean start; the text from there is read again up to the first clean
+/// start inside the next piece, which is kept from there on. Should that bridge not end cleanly
+/// either, the text from the last clean start is read again up to the end of the next piece.
+fn assemble(text: &str, read: Vec<Piece>) -> Vec<Part> {
+    let mut parts = Vec::with_capacity(read.len() + 2);
+    let mut read = read.into_iter();
+    let Some(first) = read.next() else {
+        return parts;
+    };
+    let mut current = Part::whole(text, first);
+    for next in read {
+        let next = Part::whole(text, next);
+        if current.piece.ends_clean() {
+            parts.push(std::mem::replace(&mut current, next));
+            continue;
+        }
+        let restart = current.last_clean_start();
+        current.to = restart;
+        parts.push(current);
+        let bridge = next
+            .first_inner_clean_start()
+            .map(|resume| (resume, Piece::read(text, restart.at, resume.at)))
+            .filter(|(_, bridge)| bridge.ends_clean());
+        current = match bridge {
+            Some((resume, bridge)) => {
+                parts.push(Part::whole(text, bridge));
+                Part {
+                    from: resume,
+                    ..next
+                }
+            }
+            None => Part::whole(text, Piece::read(text, restart.at, next.piece.stop)),
+        };
+    }
+    parts.push(current);
+    parts
+}
+
+/// One arena and one pass from the parts, ids shifted as if read in one go.
+fn join(mut parts: Vec<Part>) -> (Tree, Pass) {
     let mut offset = 0u32;
-    let offsets: Vec<u32> = pieces
+    let offsets: Vec<u32> = parts
         .iter()
         .map(|p| {
             let this = offset;
-            offset += p.tree.len() as u32;
+            offset += (p.to.nodes - p.from.nodes) as u32;
             this
         })
         .collect();
-    pieces
+    parts
         .par_iter_mut()
         .zip(offsets)
-        .for_each(|(piece, offset)| {
-            piece.tree.shift_ids(offset);
-            for parsed in &mut piece.pass.documents {
-                if let Some(root) = &mut parsed.document.root {
-                    root.0 += offset;
-                }
-            }
-        });
+        .for_each(|(part, offset)| part.trim(offset));
     let mut tree = Tree::new();
     tree.reserve(offset as usize);
     let mut pass = Pass {
-        documents: Vec::with_capacity(pieces.iter().map(|p| p.pass.documents.len()).sum()),
+        documents: Vec::with_capacity(parts.iter().map(|p| p.piece.pass.documents.len()).sum()),
         errors: Vec::new(),
-        comments: Vec::with_capacity(pieces.iter().map(|p| p.pass.comments.len()).sum()),
+        comments: Vec::with_capacity(parts.iter().map(|p| p.piece.pass.comments.len()).sum()),
         alias_nodes: 0,
         alias_budget_reported: false,
         stopped_at: None,
+        clean_starts: Vec::new(),
     };
-    for piece in pieces {
-        tree.append(std::mem::take(&mut piece.tree));
-        pass.documents.append(&mut piece.pass.documents);
-        pass.errors.append(&mut piece.pass.errors);
-        pass.comments.append(&mut piece.pass.comments);
-        pass.alias_nodes += piece.pass.alias_nodes;
+    for mut part in parts {
+        tree.append(std::mem::take(&mut part.piece.tree));
+        let piece = &mut part.piece.pass;
+        pass.documents.append(&mut piece.documents);
+        pass.errors.append(&mut piece.errors);
+        pass.comments.append(&mut piece.comments);
+        pass.alias_nodes += piece.alias_nodes;
     }
     (tree, pass)
 }
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
-
     use super::*;
     use crate::syntax::yaml::{finish, first_pass as one_pass};
 
@@ -290,34 +376,9 @@ mod tests {
         cut
     }
 
-    fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                yaml_files(&path, out);
-            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-                out.push(path);
-            }
-        }
-    }
-
     #[test]
     fn every_yaml_file_of_the_repository_and_corpus_reads_the_same_in_pieces() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut files = Vec::new();
-        yaml_files(&root.join("examples"), &mut files);
-        yaml_files(&root.join("tests/fixtures"), &mut files);
-        let corpus = [root.join("../shared/corpus"), "/work/shared/corpus".into()]
-            .into_iter()
-            .find(|d| d.is_dir());
-        match &corpus {
-            Some(dir) => yaml_files(dir, &mut files),
-            None => eprintln!("corpus not found: checking the repository's files only"),
-        }
-        files.sort();
+        let files = crate::syntax::sample_files(&["yaml", "yml"]);
         assert!(files.len() > 20, "found only {files:?}");
         let mut stream = String::new();
         let mut cut_files = 0;
@@ -421,16 +482,16 @@ mod tests {
         };
         let cuts = cut_points(&text, plan);
         assert_eq!(cuts.len(), 7);
-        // Every cut is trusted: no piece is read again.
-        let mut starts = vec![0];
-        starts.extend(&cuts);
-        let read = starts
-            .iter()
-            .zip(cuts.iter().chain([&text.len()]))
-            .map(|(&start, &stop)| Piece::read(&text, start, stop))
-            .collect();
-        let kept: Vec<usize> = trusted(&text, read).iter().map(|p| p.start).collect();
-        assert_eq!(kept, starts);
+        // Every cut is clean: each piece is kept whole, none is read again.
+        let parts = assemble(&text, read_at(&text, &cuts));
+        let spans: Vec<(usize, usize)> = parts.iter().map(|p| (p.from.at, p.to.at)).collect();
+        let mut bounds = vec![0];
+        bounds.extend(&cuts);
+        bounds.push(text.len());
+        assert_eq!(
+            spans,
+            bounds.windows(2).map(|w| (w[0], w[1])).collect::<Vec<_>>()
+        );
         for (i, &cut) in cuts.iter().enumerate() {
             assert!(text[cut..].starts_with("---\n") && text[..cut].ends_with('\n'));
             let aim = text.len() / 8 * (i + 1);
@@ -445,6 +506,53 @@ mod tests {
             format!("{:?}", finish(&text, tree, pass)),
             sequential(&text)
         );
+    }
+
+    /// The pieces between `cuts`, read one after the other.
+    fn read_at(text: &str, cuts: &[usize]) -> Vec<Piece> {
+        let starts = std::iter::once(0).chain(cuts.iter().copied());
+        let stops = cuts.iter().copied().chain([text.len()]);
+        starts
+            .zip(stops)
+            .map(|(start, stop)| Piece::read(text, start, stop))
+            .collect()
+    }
+
+    /// Offsets of every `---` marker after the first character.
+    fn markers(text: &str) -> Vec<usize> {
+        std::iter::successors(next_marker(text, 1), |&m| next_marker(text, m + 1)).collect()
+    }
+
+    #[test]
+    fn a_document_broken_just_before_a_cut_is_read_again_with_its_neighbour_only() {
+        let doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
+        let mut docs = [doc; 12];
+        docs[5] = "apiVersion: v1\nkind: \"unterminated\n";
+        let text = docs.join("---\n");
+        let m = markers(&text);
+        assert_eq!(m.len(), 11);
+        // Cuts before documents 3, 6 and 9: document 5 is the last of the second piece. That
+        // piece is kept up to document 5; documents 5 and 6 are read again; the third piece is
+        // kept from document 7 on.
+        let cuts = [m[2], m[5], m[8]];
+        let parts = assemble(&text, read_at(&text, &cuts));
+        let spans: Vec<(usize, usize)> = parts.iter().map(|p| (p.from.at, p.to.at)).collect();
+        assert_eq!(
+            spans,
+            [
+                (0, m[2]),
+                (m[2], m[4]),
+                (m[4], m[6]),
+                (m[6], m[8]),
+                (m[8], text.len())
+            ]
+        );
+        let (tree, pass) = join(parts);
+        assert_eq!(
+            format!("{:?}", finish(&text, tree, pass)),
+            sequential(&text)
+        );
+        assert_same("broken at a cut", &text);
     }
 
     /// A small deterministic generator (xorshift), so that failures reproduce.
@@ -564,12 +672,9 @@ mod tests {
     /// Real manifests with a few random characters inserted or deleted anywhere.
     #[test]
     fn mutated_real_streams_read_the_same_in_pieces() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut files = Vec::new();
-        yaml_files(&root.join("examples"), &mut files);
-        files.sort();
-        let base: String = files
+        let base: String = crate::syntax::sample_files(&["yaml", "yml"])
             .iter()
+            .filter(|f| f.components().any(|c| c.as_os_str() == "examples"))
             .map(|f| std::fs::read_to_string(f).unwrap())
             .filter(|t| t.len() < 3000)
             .take(12)
