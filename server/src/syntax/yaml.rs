@@ -6,6 +6,9 @@
 //! stays true), a few times, and the fullest tree wins. Such a document is flagged
 //! [`Document::broken`]: what it lacks may just be what could not be read.
 //!
+//! Long multi-document streams are read in parallel pieces (see [`parallel`]), with exactly the
+//! result of one pass.
+//!
 //! Plain scalars are typed by YAML 1.1 rules, as Kubernetes reads them (see [`super::scalar`]).
 //! Anchors, aliases and `<<` merge keys are resolved; alias expansion has a node budget, so an
 //! alias bomb costs an error, not memory.
