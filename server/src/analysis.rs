@@ -5,6 +5,8 @@
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
+
 use crate::config::{RuleLevel, Settings};
 use crate::diagnostic::{Diagnostic, Dialect, Severity};
 use crate::dialect::{self, DetectedBy, DocumentInput, DocumentModel};
@@ -65,45 +67,61 @@ impl Analysis {
     }
 }
 
+/// Texts at least this long run their independent steps on the rayon pool: documents, schema
+/// targets and rules (the parser cuts long YAML streams itself). Shorter ones are done before
+/// the hand-off to other threads would pay.
+const PARALLEL_MIN_LEN: usize = 64 * 1024;
+
 /// Analyse `text` (read from `path`, if known) under `settings`.
 pub fn analyze(text: &str, path: Option<&str>, settings: &Settings) -> Analysis {
+    let parallel = text.len() >= PARALLEL_MIN_LEN && rayon::current_num_threads() > 1;
+    analyze_with(text, path, settings, parallel)
+}
+
+/// [`analyze`], with the independent steps on the rayon pool or not. Every parallel step
+/// collects its results in the order of the sequential loop, so the result is the same.
+fn analyze_with(text: &str, path: Option<&str>, settings: &Settings, parallel: bool) -> Analysis {
     let format = Format::detect(path, text);
-    let syntax = syntax::parse(text, format);
-    let line_index = LineIndex::new(text);
+    let (syntax, line_index) = if parallel {
+        rayon::join(|| syntax::parse(text, format), || LineIndex::new(text))
+    } else {
+        (syntax::parse(text, format), LineIndex::new(text))
+    };
     let directives = directives::parse(&syntax.comments, text, &line_index);
     let forced = settings.dialect_for(path);
 
     // Documents → dialects → models.
-    let mut documents = Vec::with_capacity(syntax.documents.len());
-    let mut models: Vec<DocumentModel> = Vec::with_capacity(syntax.documents.len());
-    for (index, doc) in syntax.documents.iter().enumerate() {
-        let mut info = DocumentInfo {
-            index,
-            span: doc.span,
-            dialect: None,
-            detected_by: None,
-            broken: doc.broken,
-        };
-        let mut model = DocumentModel::default();
-        if let Some(root) = doc.root {
-            let input = DocumentInput {
-                tree: &syntax.tree,
-                root,
-                document: index,
-                path,
-                format,
-                settings,
+    let (documents, models): (Vec<DocumentInfo>, Vec<DocumentModel>) =
+        map_in_order(parallel, &syntax.documents, |index, doc| {
+            let mut info = DocumentInfo {
+                index,
+                span: doc.span,
+                dialect: None,
+                detected_by: None,
+                broken: doc.broken,
             };
-            let modeline = directives.dialect_for(doc.span.start as usize, doc.span.end as usize);
-            if let Some((dialect, by)) = dialect::detect(&input, forced, modeline) {
-                info.dialect = Some(dialect);
-                info.detected_by = Some(by);
-                model = dialect::build(&input, dialect);
+            let mut model = DocumentModel::default();
+            if let Some(root) = doc.root {
+                let input = DocumentInput {
+                    tree: &syntax.tree,
+                    root,
+                    document: index,
+                    path,
+                    format,
+                    settings,
+                };
+                let modeline =
+                    directives.dialect_for(doc.span.start as usize, doc.span.end as usize);
+                if let Some((dialect, by)) = dialect::detect(&input, forced, modeline) {
+                    info.dialect = Some(dialect);
+                    info.detected_by = Some(by);
+                    model = dialect::build(&input, dialect);
+                }
             }
-        }
-        documents.push(info);
-        models.push(model);
-    }
+            (info, model)
+        })
+        .into_iter()
+        .unzip();
 
     let mut diagnostics = Vec::new();
     syntax_diagnostics(
@@ -116,12 +134,14 @@ pub fn analyze(text: &str, path: Option<&str>, settings: &Settings) -> Analysis 
         diagnostics.extend(directives.diagnostics.iter().cloned());
     }
 
-    // Schema validation.
-    for (model, info) in models.iter().zip(&documents) {
-        let Some(dialect) = info.dialect else {
-            continue;
-        };
-        diagnostics.extend(model.diagnostics.iter().cloned());
+    // Schema validation: the model's own findings, then each target's, document by document.
+    let checked: Vec<(&DocumentModel, &DocumentInfo, Dialect)> = models
+        .iter()
+        .zip(&documents)
+        .filter_map(|(model, info)| Some((model, info, info.dialect?)))
+        .collect();
+    let found = map_in_order(parallel, &checked, |_, &(model, info, dialect)| {
+        let mut found = model.diagnostics.clone();
         for target in &model.schema_targets {
             let errors = schema::validate(&syntax.tree, target.node, &target.schema);
             if errors.is_empty() {
@@ -137,21 +157,22 @@ pub fn analyze(text: &str, path: Option<&str>, settings: &Settings) -> Analysis 
                 schema: &target.schema,
                 kube_version: settings.kube_version,
             };
-            diagnostics.extend(schema::report::report(&cx, &errors));
+            found.extend(schema::report::report(&cx, &errors));
         }
-    }
+        found
+    });
+    diagnostics.extend(found.into_iter().flatten());
 
-    // Rules.
+    // Rules, in registry order.
     let file_index = dialect::file_index(&syntax.tree, &models);
     let objects: Vec<Object> = models.into_iter().flat_map(|m| m.objects).collect();
-    for rule in registry::all() {
-        let Some(check) = rule.check else { continue };
-        if settings.rule_level(rule.meta.code) == Some(RuleLevel::Off) {
-            continue;
-        }
-        if !objects.iter().any(|o| rule.meta.applies_to(o.dialect)) {
-            continue;
-        }
+    let rules: Vec<_> = registry::all()
+        .iter()
+        .filter_map(|rule| Some((rule.check?, &rule.meta)))
+        .filter(|(_, meta)| settings.rule_level(meta.code) != Some(RuleLevel::Off))
+        .filter(|(_, meta)| objects.iter().any(|o| meta.applies_to(o.dialect)))
+        .collect();
+    let found = map_in_order(parallel, &rules, |_, &(check, meta)| {
         let mut cx = Context::new(
             text,
             &syntax.tree,
@@ -159,11 +180,12 @@ pub fn analyze(text: &str, path: Option<&str>, settings: &Settings) -> Analysis 
             path,
             &objects,
             &file_index,
-            &rule.meta,
+            meta,
         );
         check(&mut cx);
-        diagnostics.extend(cx.into_diagnostics());
-    }
+        cx.into_diagnostics()
+    });
+    diagnostics.extend(found.into_iter().flatten());
 
     let diagnostics = finish(diagnostics, settings, &directives, &line_index, text);
     Analysis {
@@ -174,6 +196,27 @@ pub fn analyze(text: &str, path: Option<&str>, settings: &Settings) -> Analysis 
         objects,
         file_index,
         diagnostics,
+    }
+}
+
+/// `f(index, item)` for every item, in order; on the rayon pool when `parallel`.
+fn map_in_order<T: Sync, R: Send>(
+    parallel: bool,
+    items: &[T],
+    f: impl Fn(usize, &T) -> R + Sync,
+) -> Vec<R> {
+    if parallel {
+        items
+            .par_iter()
+            .enumerate()
+            .map(|(i, item)| f(i, item))
+            .collect()
+    } else {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| f(i, item))
+            .collect()
     }
 }
 
@@ -284,6 +327,37 @@ mod tests {
 
     fn run(text: &str, path: &str) -> Analysis {
         analyze(text, Some(path), &Settings::default())
+    }
+
+    /// Every sample file, and long streams made of them, analyse the same with the independent
+    /// steps on the rayon pool as one after the other.
+    #[test]
+    fn parallel_steps_give_the_sequential_analysis() {
+        let mut settings = Settings::default();
+        let files = syntax::sample_files(&["yaml", "yml", "json"]);
+        assert!(files.len() > 20, "found only {files:?}");
+        let mut stream = String::new();
+        for file in &files {
+            let text = std::fs::read_to_string(file).expect("read a sample file");
+            let path = file.to_str();
+            for unrecognised in [false, true] {
+                settings.report_unrecognised = unrecognised;
+                let sequential = format!("{:?}", analyze_with(&text, path, &settings, false));
+                let parallel = format!("{:?}", analyze_with(&text, path, &settings, true));
+                assert!(sequential == parallel, "{}", file.display());
+            }
+            if Format::detect(path, &text) == Format::Yaml {
+                stream.push_str(text.trim_end());
+                stream.push_str("\n---\n");
+            }
+        }
+        settings.report_unrecognised = false;
+        let long = stream.repeat((PARALLEL_MIN_LEN / stream.len()).max(1) + 1);
+        assert!(long.len() >= PARALLEL_MIN_LEN);
+        let sequential = analyze_with(&long, Some("all.yaml"), &settings, false);
+        assert!(sequential.diagnostics.len() > 100 && sequential.objects.len() > 100);
+        let parallel = analyze(&long, Some("all.yaml"), &settings);
+        assert_eq!(format!("{sequential:?}"), format!("{parallel:?}"));
     }
 
     #[test]

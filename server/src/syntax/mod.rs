@@ -132,6 +132,46 @@ pub fn parse(text: &str, format: Format) -> SyntaxTree {
     parsed
 }
 
+/// The sample files of the repository (`examples/`, `tests/fixtures/`) and of the shared corpus
+/// (`../shared/corpus` beside the repository, or `/work/shared/corpus`; skipped when absent)
+/// whose names end in one of `extensions`, sorted.
+#[cfg(test)]
+pub(crate) fn sample_files(extensions: &[&str]) -> Vec<std::path::PathBuf> {
+    use std::path::{Path, PathBuf};
+
+    fn walk(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, extensions, out);
+            } else if path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| extensions.contains(&e))
+            {
+                out.push(path);
+            }
+        }
+    }
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    walk(&root.join("examples"), extensions, &mut files);
+    walk(&root.join("tests/fixtures"), extensions, &mut files);
+    match [root.join("../shared/corpus"), "/work/shared/corpus".into()]
+        .into_iter()
+        .find(|dir| dir.is_dir())
+    {
+        Some(corpus) => walk(&corpus, extensions, &mut files),
+        None => eprintln!("no corpus beside the repository: sample files of the repository only"),
+    }
+    files.sort();
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

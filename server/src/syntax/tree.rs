@@ -170,6 +170,43 @@ impl Tree {
         self.nodes.is_empty()
     }
 
+    /// Add `by` to every id this arena's nodes hold (children and parents), modulo 2^32 (so
+    /// that ids can move down too): the first step of [`Tree::append`]ing it to another arena.
+    pub(crate) fn shift_ids(&mut self, by: u32) {
+        if by == 0 {
+            return;
+        }
+        let shift = |id: &mut NodeId| id.0 = id.0.wrapping_add(by);
+        for node in &mut self.nodes {
+            if let Some(parent) = &mut node.parent {
+                shift(parent);
+            }
+            match &mut node.value {
+                Value::Array(items) => items.iter_mut().for_each(shift),
+                Value::Object(entries) => entries.iter_mut().for_each(|e| shift(&mut e.value)),
+                _ => {}
+            }
+        }
+    }
+
+    /// Keep only the nodes in `range` (which must refer to no node outside it), moved to the
+    /// front; their ids are then off by `range.start` (see [`Tree::shift_ids`]).
+    pub(crate) fn keep_range(&mut self, range: std::ops::Range<usize>) {
+        self.nodes.truncate(range.end);
+        self.nodes.drain(..range.start.min(range.end));
+    }
+
+    /// Move the nodes of `other` after this arena's, unchanged: `other`'s ids must already be
+    /// shifted by [`Tree::len`] (see [`Tree::shift_ids`]).
+    pub(crate) fn append(&mut self, mut other: Tree) {
+        self.nodes.append(&mut other.nodes);
+    }
+
+    /// Room for `additional` more nodes.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.nodes.reserve(additional);
+    }
+
     /// Set the parent of every child of `id` to `id`, and the child's slot in it (builders call
     /// this when a collection closes).
     pub(crate) fn adopt_children(&mut self, id: NodeId) {

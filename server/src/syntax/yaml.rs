@@ -6,6 +6,9 @@
 //! stays true), a few times, and the fullest tree wins. Such a document is flagged
 //! [`Document::broken`]: what it lacks may just be what could not be read.
 //!
+//! Long multi-document streams are read in parallel pieces (see [`parallel`]), with exactly the
+//! result of one pass.
+//!
 //! Plain scalars are typed by YAML 1.1 rules, as Kubernetes reads them (see [`super::scalar`]).
 //! Anchors, aliases and `<<` merge keys are resolved; alias expansion has a node budget, so an
 //! alias bomb costs an error, not memory.
@@ -24,9 +27,22 @@ const ALIAS_BUDGET: usize = 100_000;
 /// How many times a broken document is re-read with more lines blanked.
 const RECOVERY_ATTEMPTS: usize = 8;
 
+mod parallel;
+
 pub(super) fn parse(text: &str) -> SyntaxTree {
+    let (tree, first) = parallel::first_pass(text).unwrap_or_else(|| first_pass(text));
+    finish(text, tree, first)
+}
+
+/// The first pass over the whole stream, one document after the other.
+fn first_pass(text: &str) -> (Tree, Pass) {
     let mut tree = Tree::new();
-    let first = Builder::new(&mut tree, 0).run(text, true);
+    let pass = Builder::new(&mut tree, 0).run(text, true);
+    (tree, pass)
+}
+
+/// Recover the broken documents of a first pass (in document order, grafting into `tree`).
+fn finish(text: &str, mut tree: Tree, first: Pass) -> SyntaxTree {
     let mut documents = Vec::with_capacity(first.documents.len());
     for parsed in first.documents {
         match parsed.failure {
@@ -52,6 +68,29 @@ struct Pass {
     documents: Vec<ParsedDocument>,
     errors: Vec<SyntaxError>,
     comments: Vec<Comment>,
+    /// Nodes created by alias expansion (counted against [`ALIAS_BUDGET`]).
+    alias_nodes: usize,
+    /// Whether an alias was read as null for lack of budget.
+    alias_budget_reported: bool,
+    /// Where a `---` marker at or after [`Builder::stop`] started a document, ending the pass.
+    stopped_at: Option<usize>,
+    /// Where `---` markers started documents with no syntax error since the previous document
+    /// started, in order (the marker that stopped the pass included).
+    clean_starts: Vec<CleanStart>,
+}
+
+/// A `---` marker where a document started with no syntax error since the previous one started:
+/// the parser stands there as a new parser does at a `---`, so reading can start afresh there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct CleanStart {
+    /// The marker's offset.
+    at: usize,
+    /// How many nodes, documents and errors the pass had before the marker.
+    nodes: usize,
+    documents: usize,
+    errors: usize,
+    /// Alias expansion nodes counted before the marker.
+    alias_nodes: usize,
 }
 
 struct ParsedDocument {
@@ -227,6 +266,8 @@ struct Builder<'t> {
     tree: &'t mut Tree,
     /// Added to every span (when a slice of the text is parsed).
     base: usize,
+    /// The pass ends when a `---` marker at or after this offset starts a document.
+    stop: usize,
     stack: Vec<Frame>,
     anchors: HashMap<usize, NodeId>,
     alias_nodes: usize,
@@ -238,6 +279,7 @@ impl<'t> Builder<'t> {
         Builder {
             tree,
             base,
+            stop: usize::MAX,
             stack: Vec::new(),
             anchors: HashMap::new(),
             alias_nodes: 0,
@@ -258,12 +300,17 @@ impl<'t> Builder<'t> {
             documents: Vec::new(),
             errors: Vec::new(),
             comments: Vec::new(),
+            alias_nodes: 0,
+            alias_budget_reported: false,
+            stopped_at: None,
+            clean_starts: Vec::new(),
         };
         let mut doc_start: Option<usize> = None;
         let mut root: Option<NodeId> = None;
         let mut last_good = self.base;
         let mut broken: Option<Failure> = None;
         let mut previous_error_at: Option<usize> = None;
+        let mut error_since_document_start = false;
         let end_of_text = self.base + text.len();
         loop {
             match parser.next_event() {
@@ -272,7 +319,7 @@ impl<'t> Builder<'t> {
                     let span = self.span(&gspan);
                     match event {
                         Event::StreamStart | Event::StreamEnd => {}
-                        Event::DocumentStart(..) => {
+                        Event::DocumentStart(explicit, _) => {
                             if let Some(start) = doc_start.take() {
                                 // A document that ended in an error: close it before this one.
                                 self.finish_document(
@@ -282,6 +329,20 @@ impl<'t> Builder<'t> {
                                     root.take(),
                                     broken.take(),
                                 );
+                            }
+                            if explicit && !error_since_document_start {
+                                pass.clean_starts.push(CleanStart {
+                                    at: span.start as usize,
+                                    nodes: self.tree.len(),
+                                    documents: pass.documents.len(),
+                                    errors: pass.errors.len(),
+                                    alias_nodes: self.alias_nodes,
+                                });
+                            }
+                            error_since_document_start = false;
+                            if explicit && span.start as usize >= self.stop {
+                                pass.stopped_at = Some(span.start as usize);
+                                break;
                             }
                             doc_start = Some(span.start as usize);
                             root = None;
@@ -344,6 +405,7 @@ impl<'t> Builder<'t> {
                     }
                 }
                 Some(Err(err)) => {
+                    error_since_document_start = true;
                     let at = err.marker().byte_offset().unwrap_or(0) + self.base;
                     let at = at.min(end_of_text);
                     if doc_start.is_none()
@@ -408,6 +470,8 @@ impl<'t> Builder<'t> {
         if let Some(start) = doc_start {
             self.finish_document(&mut pass, start, end_of_text, root.take(), broken);
         }
+        pass.alias_nodes = self.alias_nodes;
+        pass.alias_budget_reported = self.alias_budget_reported;
         pass
     }
 
