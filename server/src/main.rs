@@ -1,7 +1,7 @@
 //! The `sidecar-lsp` command: the language server (the default), lint, rule docs and schemas.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -238,43 +238,31 @@ fn lint_command(args: LintArgs) -> ExitCode {
     }
 }
 
-/// `sidecar-lsp render`: read one file, analyse it under its settings, print the rendered pod.
+/// `sidecar-lsp render`: read one file as `lint` would, analyse it under the same settings, print
+/// the rendered pod.
 fn render_command(args: RenderArgs) -> ExitCode {
-    use sidecar_lsp::config;
-    use sidecar_lsp::lint::{FileReport, LintRun, Located, output};
-    let fail = |subject: &str, message: &dyn std::fmt::Display| {
-        eprintln!("error: {subject}: {message}");
+    use sidecar_lsp::lint::{FileReport, LintRun};
+    let fail = |e: lint::RunError| {
+        eprintln!("error: {}: {}", e.subject, e.message);
         ExitCode::from(2)
     };
-    let (text, path) = if args.file == "-" {
-        let mut text = String::new();
-        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
-            return fail("<stdin>", &e);
-        }
-        (text, None)
-    } else {
-        match std::fs::read_to_string(&args.file) {
-            Ok(text) => (text, Some(args.file.as_str())),
-            Err(e) => return fail(&args.file, &e),
-        }
+    let (shown, path, text) = match lint::read_named(&args.file, None) {
+        Ok(read) => read,
+        Err(e) => return fail(e),
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
-    let mut settings = config::Settings::default();
-    let config_path = args.config.clone().or_else(|| {
-        let near = path.map_or_else(|| PathBuf::from("x"), PathBuf::from);
-        config::find_config(&near)
-    });
-    if let Some(config_path) = config_path
-        && let Err(e) = config::load(&config_path, &mut settings)
-    {
-        return fail("config", &e);
-    }
-    if let Some(v) = args.kube_version {
-        settings.kube_version = v;
-    }
-    settings.dialect = args.dialect.or(settings.dialect);
+    let options = LintOptions {
+        paths: Vec::new(),
+        kube_version: args.kube_version,
+        config: args.config,
+        dialect: args.dialect,
+        stdin_filename: None,
+    };
+    let mut settings = match lint::settings_for(path.as_deref().map(Path::new), &options) {
+        Ok(settings) => settings,
+        Err(e) => return fail(e),
+    };
     settings.report_unrecognised = true;
-    let analysis = sidecar_lsp::analyze(&text, path, &settings);
+    let analysis = sidecar_lsp::analyze(&text, path.as_deref(), &settings);
     match render::render(&analysis, &text, args.document, &settings) {
         Ok(rendered) => print(&rendered.text(args.format)),
         Err(render::RenderError::Blocked {
@@ -282,44 +270,26 @@ fn render_command(args: RenderArgs) -> ExitCode {
             diagnostics,
             ..
         }) => {
-            eprintln!(
-                "error: {}: cannot render: {reason}",
-                path.unwrap_or("<stdin>")
-            );
-            let locate = |offset: u32| {
-                let at = analysis.line_index.line_col(
-                    &text,
-                    offset as usize,
-                    sidecar_lsp::text::ColumnUnit::Char,
-                );
-                (at.line as usize + 1, at.col as usize + 1)
-            };
+            eprintln!("error: {shown}: cannot render: {reason}");
             let diagnostics = diagnostics
                 .into_iter()
-                .map(|diagnostic| {
-                    let (line, column) = locate(diagnostic.span.start);
-                    let (end_line, end_column) = locate(diagnostic.span.end);
-                    Located {
-                        diagnostic,
-                        line,
-                        column,
-                        end_line,
-                        end_column,
-                    }
-                })
+                .map(|d| lint::locate(d, &text, &analysis.line_index))
                 .collect();
             let run = LintRun {
                 files: vec![FileReport {
-                    path: path.unwrap_or("<stdin>").to_string(),
+                    path: shown,
                     text: text.clone(),
                     diagnostics,
                 }],
                 errors: Vec::new(),
             };
-            eprint!("{}", output::render(&run, OutputFormat::Human, false));
+            eprint!("{}", lint::output::render(&run, OutputFormat::Human, false));
             ExitCode::from(1)
         }
-        Err(e) => fail(path.unwrap_or("<stdin>"), &e),
+        Err(e) => fail(lint::RunError {
+            subject: shown,
+            message: e.to_string(),
+        }),
     }
 }
 

@@ -148,12 +148,7 @@ pub fn run(options: &LintOptions) -> LintRun {
         if let Some(s) = &explicit {
             return Ok(s.clone());
         }
-        let found = path.and_then(config::find_config).or_else(|| {
-            std::env::current_dir()
-                .ok()
-                .and_then(|d| config::find_config(&d.join("x")))
-        });
-        match found {
+        match nearest_config(path) {
             None => Ok(cli_settings(Settings::default(), options)),
             Some(config_path) => {
                 let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
@@ -218,7 +213,42 @@ pub fn lint_text(
     }
 }
 
-fn locate(diagnostic: Diagnostic, text: &str, index: &LineIndex) -> Located {
+/// Read one input named on the command line (`-` is standard input, shown as `stdin_name`):
+/// (shown path, path for analysis, text), with the same limits and checks as `lint`.
+pub fn read_named(
+    argument: &str,
+    stdin_name: Option<&str>,
+) -> Result<(String, Option<String>, String), RunError> {
+    let input = if argument == "-" {
+        Input::Stdin(stdin_name.map(str::to_string))
+    } else {
+        Input::File(PathBuf::from(argument), true)
+    };
+    read_input(&input)
+}
+
+/// The settings `lint` would use for the file at `path` (`None`: standard input): `--config`,
+/// else the nearest `sidecar-lsp.toml` (from the file, else the working directory), with the
+/// command-line options on top.
+pub fn settings_for(path: Option<&Path>, options: &LintOptions) -> Result<Settings, RunError> {
+    let config_path = options.config.clone().or_else(|| nearest_config(path));
+    match config_path {
+        Some(config_path) => load_settings(&config_path, options).map_err(config_error),
+        None => Ok(cli_settings(Settings::default(), options)),
+    }
+}
+
+/// The nearest config file for `path`, else for the working directory.
+fn nearest_config(path: Option<&Path>) -> Option<PathBuf> {
+    path.and_then(config::find_config).or_else(|| {
+        std::env::current_dir()
+            .ok()
+            .and_then(|d| config::find_config(&d.join("x")))
+    })
+}
+
+/// A finding with its 1-based lines and character columns in `text`.
+pub fn locate(diagnostic: Diagnostic, text: &str, index: &LineIndex) -> Located {
     let start = index.line_col(text, diagnostic.span.start as usize, ColumnUnit::Char);
     let end = index.line_col(text, diagnostic.span.end as usize, ColumnUnit::Char);
     Located {
