@@ -49,8 +49,9 @@ pub struct Document {
     rope: Rope,
     /// `rope` as one string, built on demand and dropped on every edit.
     text: Option<Arc<str>>,
-    /// The latest analysis and the (version, settings generation) it was made for.
-    analysis: Option<(i32, u64, Snapshot)>,
+    /// The latest analysis and the settings generation it was made under (its snapshot knows
+    /// its revision).
+    analysis: Option<(u64, Snapshot)>,
     /// Wakes the document's diagnostics worker.
     pub wake: Arc<Notify>,
     /// The analysis in flight: (revision, settings generation, its result when done).
@@ -84,26 +85,16 @@ impl Document {
         text
     }
 
-    /// The length of the text in bytes.
-    pub fn len_bytes(&self) -> usize {
-        self.rope.len_bytes()
-    }
-
-    /// The cached analysis, if it is of the current version under settings generation `settings`.
+    /// The cached analysis, if it is of the current revision under settings generation `settings`.
     pub fn fresh_snapshot(&self, settings: u64) -> Option<Snapshot> {
         match &self.analysis {
-            Some((_, generation, snapshot))
+            Some((generation, snapshot))
                 if snapshot.revision == self.revision && *generation == settings =>
             {
                 Some(snapshot.clone())
             }
             _ => None,
         }
-    }
-
-    /// The latest analysis, fresh or not.
-    pub fn any_snapshot(&self) -> Option<Snapshot> {
-        self.analysis.as_ref().map(|(_, _, s)| s.clone())
     }
 
     /// Apply one content change: a range edit, or the whole text when `range` is `None`.
@@ -209,7 +200,7 @@ impl DocumentStore {
         if doc.revision != snapshot.revision {
             return false;
         }
-        doc.analysis = Some((snapshot.version, settings, snapshot));
+        doc.analysis = Some((settings, snapshot));
         // Waiters hold their own receivers; the document need not keep the result twice.
         if doc
             .pending
