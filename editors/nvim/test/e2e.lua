@@ -62,6 +62,12 @@ for _, name in pairs(files) do
   vim.fn.writefile(vim.fn.readfile(fixtures .. "/" .. name), specs .. "/" .. name)
 end
 
+-- Keep the plugin's notifications for the checks instead of printing them.
+local notifications = {}
+vim.notify = function(message, level)
+  table.insert(notifications, { message = message, level = level })
+end
+
 local sl = require("sidecar_lsp")
 local compat = require("sidecar_lsp.compat")
 local preview = require("sidecar_lsp.preview")
@@ -368,6 +374,11 @@ test(":SidecarPreview renders the HKube Job into a read-only scratch split, refr
   expect_eq(vim.b[pbuf].sidecar_lsp_preview_ok, false, "ok flag of a rejected spec")
   expect_contains(lines(pbuf), "Sidecar container names must be unique!", "preview of a rejected spec")
   expect_eq(vim.api.nvim_get_current_win(), source_win, "the cursor stays in the spec")
+  local warned = false
+  for _, n in ipairs(notifications) do
+    warned = warned or (n.level == vim.log.levels.WARN and n.message:find("would not run this spec", 1, true) ~= nil)
+  end
+  expect(warned, "a warning says the spec is rejected: " .. vim.inspect(notifications))
 
   -- Fix the duplicate (an incremental change); the finding goes and the Job renders.
   vim.api.nvim_buf_set_text(hkube, 15, 17, 15, 31, { "trace-agent" })
@@ -504,7 +515,7 @@ test(":SidecarRestart starts a new client on the same buffers with the same sett
 end)
 
 test(":checkhealth sidecar_lsp finds the server and its version", function()
-  vim.cmd("checkhealth sidecar_lsp")
+  vim.cmd("silent checkhealth sidecar_lsp")
   local text = lines(vim.api.nvim_get_current_buf())
   expect_contains(text, "sidecar-lsp", "health section")
   expect(text:find("sidecar%-lsp %d+%.%d+%.%d+"), "server version in:\n" .. text)

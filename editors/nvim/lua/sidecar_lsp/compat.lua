@@ -71,7 +71,9 @@ end
 
 --- The buffers `client` is attached to.
 function M.buffers_of(client)
-  return vim.lsp.get_buffers_by_client_id(client.id)
+  local buffers = vim.tbl_keys(client.attached_buffers or {})
+  table.sort(buffers)
+  return buffers
 end
 
 -- Lua encodes an empty table as a JSON array; the server wants an object for every table of our

@@ -285,7 +285,9 @@ end
 
 --- Start the server for JSON and YAML buffers. `opts`: see `M.defaults`.
 function M.setup(opts)
-  vim.validate({ opts = { opts, "table", true } })
+  if opts ~= nil and type(opts) ~= "table" then
+    error("sidecar_lsp.setup: expected a table of options, got " .. type(opts), 2)
+  end
   options = vim.tbl_extend("force", vim.deepcopy(M.defaults), opts or {})
   options.preview = vim.tbl_extend("force", M.defaults.preview, (opts or {}).preview or {})
   if type(options.cmd) == "string" then
