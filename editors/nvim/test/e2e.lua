@@ -539,6 +539,17 @@ test("configs for vim.lsp.config (0.11) and nvim-lspconfig", function()
   expect_eq(vim.lsp.commands[preview.COMMAND], preview.run_command, "global client command")
 end)
 
+test("the help file builds its tags", function()
+  local dir = vim.fn.tempname() .. "-doc"
+  vim.fn.mkdir(dir, "p")
+  vim.fn.writefile(vim.fn.readfile(plugin_root .. "/doc/sidecar_lsp.txt"), dir .. "/sidecar_lsp.txt")
+  vim.cmd("helptags " .. vim.fn.fnameescape(dir))
+  local tags = table.concat(vim.fn.readfile(dir .. "/tags"), "\n")
+  for _, tag in ipairs({ ":SidecarPreview", ":SidecarRestart", "sidecar_lsp-settings", "sidecar_lsp.setup()" }) do
+    expect_contains(tags, tag .. "\t", "help tag")
+  end
+end)
+
 ---------------------------------------------------------------------------------------------
 
 local seconds = (uv.hrtime() - started_at) / 1e9

@@ -340,6 +340,8 @@ function M.lspconfig()
   config.root_dir = function(fname)
     return M.find_root(fname, markers)
   end
+  -- Files outside any project get the server too.
+  config.single_file_support = true
   return config
 end
 
