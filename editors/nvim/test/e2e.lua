@@ -23,8 +23,11 @@ local function say(line)
 end
 
 local function finish(code)
-  for _, client in ipairs(vim.lsp.get_active_clients and vim.lsp.get_active_clients() or vim.lsp.get_clients()) do
-    client.stop(true)
+  local ok, compat = pcall(require, "sidecar_lsp.compat")
+  if ok then
+    for _, client in ipairs(compat.clients("sidecar_lsp")) do
+      compat.stop(client, true)
+    end
   end
   if code == 0 then
     vim.cmd("qall!")

@@ -83,10 +83,26 @@ function M.find_root(path, markers)
   end
 end
 
---- The settings a client holds: `{ sidecarLsp = … }`.
+--- The settings a client holds: `{ sidecarLsp = … }` (`client.settings` from 0.10, where
+--- users change them; `client.config.settings` before).
 local function client_settings(client)
-  local settings = client.config.settings
+  local settings = client.settings
+  if type(settings) ~= "table" then
+    settings = client.config.settings
+  end
   return type(settings) == "table" and settings or {}
+end
+
+--- The value at a dotted `section` of `settings`, or vim.NIL.
+local function lookup(settings, section)
+  local value = settings
+  for _, part in ipairs(vim.split(section, ".", { plain = true })) do
+    if type(value) ~= "table" or value[part] == nil then
+      return vim.NIL
+    end
+    value = value[part]
+  end
+  return value
 end
 
 --- Answer the server's `workspace/configuration` request from the client's `settings`
@@ -100,7 +116,7 @@ function M.configuration_handler(_, result, ctx)
     if item.section == nil or item.section == "" then
       value = compat.settings_json(settings)
     else
-      value = vim.lsp.util.lookup_section(settings, item.section)
+      value = lookup(settings, item.section)
       if item.section == M.SECTION then
         value = compat.settings_json(value ~= vim.NIL and value or {})
       end
@@ -226,6 +242,9 @@ function M.set_settings(settings)
   for _, client in ipairs(compat.clients(M.NAME)) do
     client.config.settings = client.config.settings or {}
     client.config.settings[M.SECTION] = vim.deepcopy(options.settings)
+    if type(client.settings) == "table" then
+      client.settings[M.SECTION] = vim.deepcopy(options.settings)
+    end
     push_settings(client)
   end
 end
@@ -235,15 +254,23 @@ function M.preview(callback)
   preview.open(callback)
 end
 
---- `:SidecarRestart`: stop our clients and start them again on the same buffers.
+--- `:SidecarRestart`: stop our clients and start them again on the same buffers (after
+--- `setup()`, on every buffer that should have the server, e.g. after a crash).
 function M.restart()
   local buffers = {}
   local stopping = compat.clients(M.NAME)
   for _, client in ipairs(stopping) do
     for _, buf in ipairs(compat.buffers_of(client)) do
-      table.insert(buffers, buf)
+      buffers[buf] = true
     end
     compat.stop(client)
+  end
+  if augroup then
+    for _, buf in ipairs(vim.api.nvim_list_bufs()) do
+      if vim.api.nvim_buf_is_loaded(buf) and wanted(buf) then
+        buffers[buf] = true
+      end
+    end
   end
   clients_by_root = {}
   local timer = compat.uv.new_timer()
@@ -269,7 +296,7 @@ function M.restart()
           compat.stop(client, true)
         end
       end
-      for _, buf in ipairs(buffers) do
+      for buf in pairs(buffers) do
         if vim.api.nvim_buf_is_valid(buf) then
           if augroup then
             M.attach(buf)
