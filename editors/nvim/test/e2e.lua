@@ -485,6 +485,28 @@ test("changed settings: a rule turned off disappears, another changes severity",
   end)
 end)
 
+test("workspace/configuration answers dotted, empty and unknown sections", function()
+  local client = client_of(buffers.kube)
+  local answer = sl.configuration_handler(nil, {
+    items = { { section = "sidecarLsp.rules" }, { section = "" }, { section = "yaml" }, { section = "sidecarLsp" } },
+  }, { client_id = client.id })
+  expect_eq(answer[1], { B603 = "off", K115 = "hint" }, "sidecarLsp.rules")
+  expect_eq(answer[2].sidecarLsp.rules, { B603 = "off", K115 = "hint" }, "the whole settings")
+  expect_eq(answer[3], vim.NIL, "a section we do not have")
+  expect_eq(vim.json.encode(answer[4].hkube), "{}", "an empty table as an object")
+end)
+
+test(":SidecarPreview where the server is not attached only says so", function()
+  local scratch = vim.api.nvim_create_buf(true, false)
+  vim.api.nvim_set_current_buf(scratch)
+  local before = #notifications
+  vim.cmd("SidecarPreview")
+  expect(#notifications == before + 1, "one notification")
+  expect_contains(notifications[#notifications].message, "not attached", "the notification")
+  expect_eq(preview.buffer_of(scratch), nil, "no preview")
+  vim.cmd("bwipeout! " .. scratch)
+end)
+
 test("empty settings tables are sent as JSON objects", function()
   local encoded = vim.json.encode(compat.settings_json({ rules = {}, dialects = { hkube = {} } }))
   expect_eq(vim.json.decode(encoded), { rules = {}, dialects = { hkube = {} } }, "round trip")
