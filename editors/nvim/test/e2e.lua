@@ -477,7 +477,8 @@ test("changed settings: a rule turned off disappears, another changes severity",
   expect(#configuration_requests > asked, "the server asked for the new settings")
   expect_eq(configuration_requests[#configuration_requests].answer[1].rules, { K115 = "off" }, "new answer")
 
-  sl.set_settings({ rules = { B603 = "off", K115 = "hint" }, hkube = {} })
+  -- Also accepted wrapped, as `settings` tables of other clients are written.
+  sl.set_settings({ sidecarLsp = { rules = { B603 = "off", K115 = "hint" }, hkube = {} } })
   wait_for_codes(kube, { "K115" })
   wait_for("K115 as a hint", function()
     local d = diagnostic(kube, "K115")

@@ -44,6 +44,15 @@ local augroup = nil
 -- Neovim 0.7 has no vim.lsp.start: root (or "" without one) -> client id.
 local clients_by_root = {}
 
+-- The `sidecarLsp` table, also when given wrapped as `{ sidecarLsp = {…} }`.
+local function unwrap(settings)
+  settings = settings or {}
+  if type(settings[M.SECTION]) == "table" and vim.tbl_count(settings) == 1 then
+    return settings[M.SECTION]
+  end
+  return settings
+end
+
 --- The options in effect.
 function M.options()
   return options
@@ -238,7 +247,7 @@ end
 --- Replace the `sidecarLsp` settings of every running client (and of clients started later);
 --- the server re-checks the open documents.
 function M.set_settings(settings)
-  options.settings = vim.deepcopy(settings or {})
+  options.settings = vim.deepcopy(unwrap(settings))
   for _, client in ipairs(compat.clients(M.NAME)) do
     client.config.settings = client.config.settings or {}
     client.config.settings[M.SECTION] = vim.deepcopy(options.settings)
@@ -317,6 +326,7 @@ function M.setup(opts)
   end
   options = vim.tbl_extend("force", vim.deepcopy(M.defaults), opts or {})
   options.preview = vim.tbl_extend("force", M.defaults.preview, (opts or {}).preview or {})
+  options.settings = unwrap(options.settings)
   if type(options.cmd) == "string" then
     options.cmd = { options.cmd }
   end
