@@ -1,10 +1,11 @@
-//! The `sidecar-lsp` command: the language server (the default), lint, rule docs and schemas.
+//! The `sidecar-lsp` command: the language server (the default), lint, render, explain, rule
+//! docs, schemas and shell completions.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use sidecar_lsp::diagnostic::{Dialect, KubeVersion};
 use sidecar_lsp::lint::{self, LintOptions, OutputFormat};
@@ -15,7 +16,13 @@ use sidecar_lsp::schema;
 /// Language server and CI linter for Kubernetes sidecar specs: HKube, KubeVela, Calyptia and
 /// plain Kubernetes.
 #[derive(Parser)]
-#[command(name = "sidecar-lsp", version, about, max_term_width = 100)]
+#[command(
+    name = "sidecar-lsp",
+    version,
+    long_version = long_version(),
+    about,
+    max_term_width = 100
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -35,6 +42,10 @@ enum Command {
         /// Print a markdown table instead.
         #[arg(long)]
         markdown: bool,
+        /// Write the rules reference into DIR instead: one page per rule (`K101.md`…) and an
+        /// index (`README.md`); the files of docs/rules/ are made this way.
+        #[arg(long, value_name = "DIR", conflicts_with = "markdown")]
+        docs: Option<PathBuf>,
     },
     /// Show the documentation of one rule (by code or name).
     Rule {
@@ -47,6 +58,23 @@ enum Command {
     /// Exit status: 0 rendered; 1 a document whose errors keep its platform from producing a pod
     /// (its diagnostics go to stderr); 2 usage, config or I/O errors, or nothing to render.
     Render(RenderArgs),
+    /// Describe a field, offline, as `kubectl explain` does: type, default (the platform's
+    /// too), allowed values, whether it is required, its description, what the platform does
+    /// with it, and the fields below it.
+    ///
+    /// PATH starts with a dialect (`hkube`, `kubevela`, `kubevela.sidecar` for the sidecar
+    /// trait's properties, `calyptia`) or a Kubernetes kind (`pod`, `deployment`,
+    /// `networking.k8s.io/v1/Ingress`), then keys; lists are transparent
+    /// (`pod.spec.containers.image`). Exit status: 0 explained; 2 an unknown path (with the
+    /// closest name).
+    Explain(ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    ///
+    /// For example `sidecar-lsp completions bash > ~/.local/share/bash-completion/completions/sidecar-lsp`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// Print one of our JSON Schemas (`--list` shows the names).
     Schema {
         /// hkube-algorithm, kubevela-sidecar-trait, calyptia-sidecar, kubernetes-definitions, or a
@@ -108,6 +136,46 @@ struct RenderArgs {
     /// Treat every document as this dialect.
     #[arg(long, value_parser = parse_dialect)]
     dialect: Option<Dialect>,
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// What to explain: `hkube.sideCars.container.resources`, `kubevela.sidecar.volumes`,
+    /// `calyptia.ports`, `pod.spec.initContainers.restartPolicy`…
+    path: String,
+    /// List the fields below to the bottom (names and types only).
+    #[arg(long)]
+    recursive: bool,
+    /// The Kubernetes version whose schemas describe it (1.25–1.37; schemas for 1.33–1.37).
+    #[arg(long, value_parser = parse_version)]
+    kube_version: Option<KubeVersion>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    format: ExplainFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExplainFormat {
+    /// Sections in the manner of `kubectl explain`.
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+/// `--version`: the version and the Kubernetes versions it knows.
+fn long_version() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "{}\nKubernetes schemas: {}–{} (default {}); --kube-version accepts {}–{}",
+            env!("CARGO_PKG_VERSION"),
+            KubeVersion::OLDEST_SCHEMA,
+            KubeVersion::LATEST,
+            KubeVersion::default(),
+            KubeVersion::OLDEST,
+            KubeVersion::LATEST,
+        )
+    })
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -174,7 +242,10 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve_command(args),
         Command::Lint(args) => lint_command(args),
         Command::Render(args) => render_command(args),
-        Command::Rules { markdown } => {
+        Command::Rules {
+            docs: Some(dir), ..
+        } => write_rule_docs(&dir),
+        Command::Rules { markdown, .. } => {
             let text = if markdown {
                 registry::markdown_table()
             } else {
@@ -189,6 +260,12 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Explain(args) => explain_command(args),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "sidecar-lsp", &mut out);
+            print(&String::from_utf8_lossy(&out))
+        }
         Command::Schema {
             name,
             list,
@@ -290,6 +367,40 @@ fn render_command(args: RenderArgs) -> ExitCode {
             subject: shown,
             message: e.to_string(),
         }),
+    }
+}
+
+/// `sidecar-lsp explain`.
+fn explain_command(args: ExplainArgs) -> ExitCode {
+    let settings = sidecar_lsp::config::Settings {
+        kube_version: args.kube_version.unwrap_or_default(),
+        ..Default::default()
+    };
+    match sidecar_lsp::explain::explain(&args.path, &settings, args.recursive) {
+        Ok(explanation) => print(&match args.format {
+            ExplainFormat::Text => explanation.text(),
+            ExplainFormat::Json => explanation.json(),
+        }),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `sidecar-lsp rules --docs DIR`: one page per rule and the index.
+fn write_rule_docs(dir: &Path) -> ExitCode {
+    let written = std::fs::create_dir_all(dir).and_then(|()| {
+        registry::rule_pages()
+            .into_iter()
+            .try_for_each(|(name, text)| std::fs::write(dir.join(name), text))
+    });
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}: {e}", dir.display());
+            ExitCode::from(2)
+        }
     }
 }
 
