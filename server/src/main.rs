@@ -112,6 +112,10 @@ struct LintArgs {
     /// Exit 1 on warnings too.
     #[arg(long)]
     deny_warnings: bool,
+    /// Also write the findings as SARIF 2.1.0 to FILE: one analysis, two
+    /// outputs, e.g. `--format github --sarif-file results.sarif` in GitHub Actions.
+    #[arg(long, value_name = "FILE")]
+    sarif_file: Option<PathBuf>,
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -307,6 +311,16 @@ fn lint_command(args: LintArgs) -> ExitCode {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
+    if let Some(file) = &args.sarif_file {
+        let sarif = lint::output::render(&run, OutputFormat::Sarif, false);
+        if let Err(e) = std::fs::write(file, sarif) {
+            eprintln!(
+                "error: {}: cannot write the SARIF file: {e}",
+                file.display()
+            );
+            return ExitCode::from(2);
+        }
+    }
     let text = lint::output::render(&run, args.format, color);
     let code = run.exit_code(args.deny_warnings);
     match print(&text) {
