@@ -395,5 +395,78 @@ fn action_yml_runs_the_script_with_every_input() {
         assert!(yml.contains(&format!("${{{{ steps.lint.outputs.{output} }}}}")));
         assert!(script.contains(&format!("echo \"{output}=")));
     }
-    assert!(Path::new(&repo_root().join(".pre-commit-hooks.yaml")).exists());
+    // The example workflow uses inputs the action has and the outputs it sets.
+    let example =
+        std::fs::read_to_string(repo_root().join("docs/examples/sidecar-lint.yml")).unwrap();
+    let step = example
+        .split("uses: sidecar-lsp/sidecar-lsp@")
+        .nth(1)
+        .expect("the example uses the action");
+    let with = step.split("\n      - ").next().unwrap();
+    let mut used = 0;
+    for line in with.lines().skip(1) {
+        let key = line.trim().trim_start_matches("# ");
+        if let Some((key, _)) = key.split_once(':')
+            && key != "with"
+            && !key.contains(' ')
+        {
+            assert!(yml.contains(&format!("\n  {key}:\n")), "no input `{key}`");
+            used += 1;
+        }
+    }
+    assert!(used >= 4, "{used} inputs found in the example");
+    assert!(example.contains("${{ steps.sidecar.outputs.sarif-file }}"));
+}
+
+// ------------------------------------------------------------------------- configuration reference
+
+/// The fenced block of `language` after `heading` in `text`.
+fn block_after<'a>(text: &'a str, heading: &str, language: &str) -> &'a str {
+    let from = text.find(heading).expect("the heading");
+    let fence = format!("```{language}\n");
+    let start = from + text[from..].find(&fence).expect("the block") + fence.len();
+    let end = start + text[start..].find("```").expect("the block's end");
+    &text[start..end]
+}
+
+#[test]
+fn configuration_reference_matches_the_code() {
+    let doc = std::fs::read_to_string(repo_root().join("docs/configuration.md")).unwrap();
+    // The sidecar-lsp.toml example is accepted as it stands.
+    let toml = block_after(&doc, "## `sidecar-lsp.toml`", "toml");
+    let mut settings = sidecar_lsp::config::Settings::default();
+    sidecar_lsp::config::apply(Path::new("/repo/sidecar-lsp.toml"), toml, &mut settings)
+        .expect("the documented config applies");
+    assert!(settings.gate("ContainerRestartRules"));
+    assert_eq!(settings.hkube.sidecar_memory, "128Mi");
+    assert_eq!(settings.dialect_globs.len(), 2);
+    let json = block_after(&doc, "## Editor settings", "json");
+    let json: serde_json::Value = serde_json::from_str(json).expect("the editor settings are JSON");
+    assert!(
+        json["sidecarLsp"]["inlayHints"]["enable"]
+            .as_bool()
+            .unwrap()
+    );
+    // Every flag of every command is documented.
+    for command in [
+        "serve",
+        "lint",
+        "render",
+        "explain",
+        "rules",
+        "rule",
+        "schema",
+        "completions",
+    ] {
+        let help = text(&sidecar_lsp(&[command, "--help"]).stdout);
+        for word in help.split_whitespace() {
+            let flag = word.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+            if flag.starts_with("--") && flag.len() > 2 && flag != "--help" {
+                assert!(
+                    doc.contains(&format!("`{flag}")) || doc.contains(&format!(", {flag}")),
+                    "docs/configuration.md does not document `{command} {flag}`"
+                );
+            }
+        }
+    }
 }
