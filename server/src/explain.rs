@@ -730,6 +730,28 @@ mod tests {
     }
 
     #[test]
+    fn odd_paths_are_errors_not_panics() {
+        for path in [
+            ".",
+            "/",
+            "//",
+            "pod.",
+            ".spec",
+            "a/b/c",
+            "é.ü",
+            "hkube.[0]",
+            "kubevela.sidecar.",
+            "pod.metadata.labels.app.x",
+            "hkube.sideCars.environments.A.B",
+        ] {
+            assert!(explain(path, &Settings::default(), true).is_err(), "{path}");
+        }
+        // Map values are described by the map's value schema.
+        let label = ok("pod.metadata.labels.app");
+        assert_eq!(label.type_label, "string");
+    }
+
+    #[test]
     fn kube_version_selects_the_schema() {
         let old = Settings {
             kube_version: KubeVersion::new(33),
