@@ -96,6 +96,30 @@ fn explain_follows_the_kube_version() {
 }
 
 #[test]
+fn explain_reads_the_hkube_defaults_of_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("sidecar-lsp.toml");
+    std::fs::write(&config, "[hkube]\nsidecar-memory = \"64Mi\"\n").unwrap();
+    let out = sidecar_lsp(&[
+        "explain",
+        "hkube.sideCars.container.resources.requests.memory",
+        "--config",
+        &config.to_string_lossy(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("`64Mi` (HKube's default sidecar memory request)"),
+        "{}",
+        text(&out.stdout)
+    );
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(&broken, "[hkube]\nsidecar-memory = \"lots\"\n").unwrap();
+    let bad = sidecar_lsp(&["explain", "pod", "--config", &broken.to_string_lossy()]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("is not a Kubernetes quantity"));
+}
+
+#[test]
 fn explain_unknown_paths_exit_2_with_a_suggestion() {
     let out = sidecar_lsp(&["explain", "hkube.sideCars.contianer"]);
     assert_eq!(out.status.code(), Some(2));

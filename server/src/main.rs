@@ -153,6 +153,10 @@ struct ExplainArgs {
     /// The Kubernetes version whose schemas describe it (1.25–1.37; schemas for 1.33–1.37).
     #[arg(long, value_parser = parse_version)]
     kube_version: Option<KubeVersion>,
+    /// Use this config file (its Kubernetes version and [hkube] defaults) instead of the
+    /// nearest sidecar-lsp.toml to the working directory.
+    #[arg(long)]
+    config: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     format: ExplainFormat,
@@ -386,9 +390,17 @@ fn render_command(args: RenderArgs) -> ExitCode {
 
 /// `sidecar-lsp explain`.
 fn explain_command(args: ExplainArgs) -> ExitCode {
-    let settings = sidecar_lsp::config::Settings {
-        kube_version: args.kube_version.unwrap_or_default(),
-        ..Default::default()
+    let options = LintOptions {
+        kube_version: args.kube_version,
+        config: args.config,
+        ..LintOptions::default()
+    };
+    let settings = match lint::settings_for(None, &options) {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("error: {}: {}", e.subject, e.message);
+            return ExitCode::from(2);
+        }
     };
     match sidecar_lsp::explain::explain(&args.path, &settings, args.recursive) {
         Ok(explanation) => print(&match args.format {
