@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod dialect;
 pub mod directives;
+pub mod explain;
 pub mod ide;
 pub mod k8s;
 pub mod lint;

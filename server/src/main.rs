@@ -1,10 +1,11 @@
-//! The `sidecar-lsp` command: the language server (the default), lint, rule docs and schemas.
+//! The `sidecar-lsp` command: the language server (the default), lint, render, explain, rule
+//! docs, schemas and shell completions.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use sidecar_lsp::diagnostic::{Dialect, KubeVersion};
 use sidecar_lsp::lint::{self, LintOptions, OutputFormat};
@@ -15,7 +16,13 @@ use sidecar_lsp::schema;
 /// Language server and CI linter for Kubernetes sidecar specs: HKube, KubeVela, Calyptia and
 /// plain Kubernetes.
 #[derive(Parser)]
-#[command(name = "sidecar-lsp", version, about, max_term_width = 100)]
+#[command(
+    name = "sidecar-lsp",
+    version,
+    long_version = long_version(),
+    about,
+    max_term_width = 100
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -35,6 +42,10 @@ enum Command {
         /// Print a markdown table instead.
         #[arg(long)]
         markdown: bool,
+        /// Write the rules reference into DIR instead: one page per rule (`K101.md`…) and an
+        /// index (`README.md`); the files of docs/rules/ are made this way.
+        #[arg(long, value_name = "DIR", conflicts_with = "markdown")]
+        docs: Option<PathBuf>,
     },
     /// Show the documentation of one rule (by code or name).
     Rule {
@@ -47,6 +58,23 @@ enum Command {
     /// Exit status: 0 rendered; 1 a document whose errors keep its platform from producing a pod
     /// (its diagnostics go to stderr); 2 usage, config or I/O errors, or nothing to render.
     Render(RenderArgs),
+    /// Describe a field, offline, as `kubectl explain` does: type, default (the platform's
+    /// too), allowed values, whether it is required, its description, what the platform does
+    /// with it, and the fields below it.
+    ///
+    /// PATH starts with a dialect (`hkube`, `kubevela`, `kubevela.sidecar` for the sidecar
+    /// trait's properties, `calyptia`) or a Kubernetes kind (`pod`, `deployment`,
+    /// `networking.k8s.io/v1/Ingress`), then keys; lists are transparent
+    /// (`pod.spec.containers.image`). Exit status: 0 explained; 2 an unknown path (with the
+    /// closest name).
+    Explain(ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    ///
+    /// For example `sidecar-lsp completions bash > ~/.local/share/bash-completion/completions/sidecar-lsp`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// Print one of our JSON Schemas (`--list` shows the names).
     Schema {
         /// hkube-algorithm, kubevela-sidecar-trait, calyptia-sidecar, kubernetes-definitions, or a
@@ -84,6 +112,10 @@ struct LintArgs {
     /// Exit 1 on warnings too.
     #[arg(long)]
     deny_warnings: bool,
+    /// Also write the findings as SARIF 2.1.0 to FILE: one analysis, two
+    /// outputs, e.g. `--format github --sarif-file results.sarif` in GitHub Actions.
+    #[arg(long, value_name = "FILE")]
+    sarif_file: Option<PathBuf>,
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -108,6 +140,50 @@ struct RenderArgs {
     /// Treat every document as this dialect.
     #[arg(long, value_parser = parse_dialect)]
     dialect: Option<Dialect>,
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// What to explain: `hkube.sideCars.container.resources`, `kubevela.sidecar.volumes`,
+    /// `calyptia.ports`, `pod.spec.initContainers.restartPolicy`…
+    path: String,
+    /// List the fields below to the bottom (names and types only).
+    #[arg(long)]
+    recursive: bool,
+    /// The Kubernetes version whose schemas describe it (1.25–1.37; schemas for 1.33–1.37).
+    #[arg(long, value_parser = parse_version)]
+    kube_version: Option<KubeVersion>,
+    /// Use this config file (its Kubernetes version and [hkube] defaults) instead of the
+    /// nearest sidecar-lsp.toml to the working directory.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    format: ExplainFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExplainFormat {
+    /// Sections in the manner of `kubectl explain`.
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+/// `--version`: the version and the Kubernetes versions it knows.
+fn long_version() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "{}\nKubernetes schemas: {}–{} (default {}); --kube-version accepts {}–{}",
+            env!("CARGO_PKG_VERSION"),
+            KubeVersion::OLDEST_SCHEMA,
+            KubeVersion::LATEST,
+            KubeVersion::default(),
+            KubeVersion::OLDEST,
+            KubeVersion::LATEST,
+        )
+    })
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -174,7 +250,10 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve_command(args),
         Command::Lint(args) => lint_command(args),
         Command::Render(args) => render_command(args),
-        Command::Rules { markdown } => {
+        Command::Rules {
+            docs: Some(dir), ..
+        } => write_rule_docs(&dir),
+        Command::Rules { markdown, .. } => {
             let text = if markdown {
                 registry::markdown_table()
             } else {
@@ -189,6 +268,12 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Explain(args) => explain_command(args),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "sidecar-lsp", &mut out);
+            print(&String::from_utf8_lossy(&out))
+        }
         Command::Schema {
             name,
             list,
@@ -230,6 +315,16 @@ fn lint_command(args: LintArgs) -> ExitCode {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
+    if let Some(file) = &args.sarif_file {
+        let sarif = lint::output::render(&run, OutputFormat::Sarif, false);
+        if let Err(e) = std::fs::write(file, sarif) {
+            eprintln!(
+                "error: {}: cannot write the SARIF file: {e}",
+                file.display()
+            );
+            return ExitCode::from(2);
+        }
+    }
     let text = lint::output::render(&run, args.format, color);
     let code = run.exit_code(args.deny_warnings);
     match print(&text) {
@@ -290,6 +385,48 @@ fn render_command(args: RenderArgs) -> ExitCode {
             subject: shown,
             message: e.to_string(),
         }),
+    }
+}
+
+/// `sidecar-lsp explain`.
+fn explain_command(args: ExplainArgs) -> ExitCode {
+    let options = LintOptions {
+        kube_version: args.kube_version,
+        config: args.config,
+        ..LintOptions::default()
+    };
+    let settings = match lint::settings_for(None, &options) {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("error: {}: {}", e.subject, e.message);
+            return ExitCode::from(2);
+        }
+    };
+    match sidecar_lsp::explain::explain(&args.path, &settings, args.recursive) {
+        Ok(explanation) => print(&match args.format {
+            ExplainFormat::Text => explanation.text(),
+            ExplainFormat::Json => explanation.json(),
+        }),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `sidecar-lsp rules --docs DIR`: one page per rule and the index.
+fn write_rule_docs(dir: &Path) -> ExitCode {
+    let written = std::fs::create_dir_all(dir).and_then(|()| {
+        registry::rule_pages()
+            .into_iter()
+            .try_for_each(|(name, text)| std::fs::write(dir.join(name), text))
+    });
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}: {e}", dir.display());
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -179,6 +179,8 @@ struct Place<'a> {
     dialect: Option<Dialect>,
     /// The document is a KubeVela Application (not a file of trait parameters).
     kubevela_application: bool,
+    /// Notes may mention what this document declares (not for a made-up document).
+    about_this_document: bool,
 }
 
 impl Place<'_> {
@@ -219,18 +221,61 @@ impl Place<'_> {
     }
 }
 
-/// The field section of the hover, or `None` when the place is not described anywhere.
-fn field_markdown(
+/// What hover (and `sidecar-lsp explain`) knows about one field: its schema, the default the
+/// platform applies and the platform's own behaviour.
+#[derive(Clone, Debug)]
+pub struct FieldFacts {
+    /// The field's path from its object's root (`spec.containers[0].image`).
+    pub path: String,
+    /// Whether the path ends at a key (not at an array item).
+    pub is_key: bool,
+    /// The schema at the place, if any describes it.
+    pub lookup: Option<SchemaLookup>,
+    /// The default, as markdown: the platform's (Kubernetes defaulting, HKube's sidecar
+    /// resources, KubeVela's probe defaults, Calyptia's operator) else the schema's. A list of
+    /// several defaults starts with a newline.
+    pub default: Option<String>,
+    /// What the platform does with the field beyond its schema, as markdown paragraphs.
+    pub notes: Vec<String>,
+}
+
+/// The facts about the field at `segments` (from the root of document `document`), or `None`
+/// when neither a schema nor a platform note describes it.
+pub fn field_facts(
     analysis: &Analysis,
     text: &str,
     settings: &Settings,
-    target: &Target,
-) -> Option<String> {
-    let lookup =
-        schema_lookup::schema_at(analysis, text, target.document, &target.segments, settings);
-    let document = schema_lookup::document_schema(analysis, text, target.document, settings);
-    let dialect = document.as_ref().map(|d| d.dialect);
-    let kubevela_application = document
+    document: usize,
+    segments: &[Segment],
+) -> Option<FieldFacts> {
+    facts(analysis, text, settings, document, segments, true)
+}
+
+/// The facts about a field in general, as [`field_facts`] gives them, but without what only
+/// this document says (such as the volumes its component declares): for a document made up to
+/// hold the field, as `sidecar-lsp explain` does.
+pub fn general_field_facts(
+    analysis: &Analysis,
+    text: &str,
+    settings: &Settings,
+    document: usize,
+    segments: &[Segment],
+) -> Option<FieldFacts> {
+    facts(analysis, text, settings, document, segments, false)
+}
+
+fn facts(
+    analysis: &Analysis,
+    text: &str,
+    settings: &Settings,
+    document: usize,
+    segments: &[Segment],
+    about_this_document: bool,
+) -> Option<FieldFacts> {
+    let lookup = schema_lookup::schema_at(analysis, text, document, segments, settings);
+    let document_schema = schema_lookup::document_schema(analysis, text, document, settings);
+    let dialect = document_schema.as_ref().map(|d| d.dialect);
+    let kubevela_application = document_schema
         .as_ref()
         .is_some_and(|d| d.is_kubevela_application());
     let depth = lookup.as_ref().map_or(0, |l| l.object_depth);
@@ -238,28 +283,45 @@ fn field_markdown(
         analysis,
         settings,
         tree: &analysis.syntax.tree,
-        root: analysis
-            .syntax
-            .documents
-            .get(target.document)
-            .and_then(|d| d.root),
-        document: target.document,
-        segments: &target.segments,
-        relative: target.segments.get(depth..).unwrap_or(&[]),
+        root: analysis.syntax.documents.get(document).and_then(|d| d.root),
+        document,
+        segments,
+        relative: segments.get(depth..).unwrap_or(&[]),
         lookup,
         dialect,
         kubevela_application,
+        about_this_document,
     };
-    let default = platform_default(&place);
+    let default = platform_default(&place).or_else(|| {
+        let d = place.lookup.as_ref()?.schema.default()?;
+        Some(format!("`{d}`"))
+    });
     let notes = platform_notes(&place);
-    let lookup = place.lookup.as_ref();
-    if lookup.is_none() && notes.is_empty() {
+    if place.lookup.is_none() && notes.is_empty() {
         return None;
     }
-    let mut out = format!("**`{}`**", field_path(place.relative));
+    Some(FieldFacts {
+        path: field_path(place.relative),
+        is_key: matches!(segments.last(), Some(Segment::Key(_))),
+        lookup: place.lookup,
+        default,
+        notes,
+    })
+}
+
+/// The field section of the hover, or `None` when the place is not described anywhere.
+fn field_markdown(
+    analysis: &Analysis,
+    text: &str,
+    settings: &Settings,
+    target: &Target,
+) -> Option<String> {
+    let facts = field_facts(analysis, text, settings, target.document, &target.segments)?;
+    let lookup = facts.lookup.as_ref();
+    let mut out = format!("**`{}`**", facts.path);
     if let Some(l) = lookup {
         out.push_str(&format!(": `{}`", l.schema.type_label()));
-        if matches!(place.segments.last(), Some(Segment::Key(_))) {
+        if facts.is_key {
             out.push_str(if l.required {
                 ", required"
             } else {
@@ -270,14 +332,10 @@ fn field_markdown(
             out.push_str(", deprecated");
         }
     }
-    match default {
+    match &facts.default {
         Some(d) if d.starts_with('\n') => out.push_str(&format!("\n\nDefaults:{d}")),
         Some(d) => out.push_str(&format!("\n\nDefault: {d}")),
-        None => {
-            if let Some(d) = lookup.and_then(|l| l.schema.default()) {
-                out.push_str(&format!("\n\nDefault: `{d}`"));
-            }
-        }
+        None => {}
     }
     if let Some(description) = lookup.and_then(|l| l.schema.description()) {
         out.push_str("\n\n");
@@ -287,9 +345,9 @@ fn field_markdown(
         out.push_str("\n\n");
         out.push_str(&values);
     }
-    for note in notes {
+    for note in &facts.notes {
         out.push_str("\n\n");
-        out.push_str(&note);
+        out.push_str(note);
     }
     Some(out)
 }
@@ -502,7 +560,9 @@ fn platform_notes(place: &Place) -> Vec<String> {
                 // kubevela.md §2.2.
                 Some([Segment::Key(k)]) if k == "volumes" => {
                     let mut note = "**KubeVela:** the trait only adds `volumeMounts` to the sidecar (`path` becomes `mountPath`); it adds no pod volume, so each `name` must be a volume the component or another trait declares.".to_string();
-                    if let Some(names) = component_volumes(place) {
+                    if place.about_this_document
+                        && let Some(names) = component_volumes(place)
+                    {
                         note.push_str(&format!(" Volumes of this component: {names}."));
                     }
                     notes.push(note);

@@ -346,6 +346,18 @@ impl SchemaRef {
         }
     }
 
+    /// The schema of property `key`, as [`SchemaRef::property`], except that a KubeVela trait's
+    /// `properties` become the sidecar trait's parameters (for places named without a
+    /// document, as `sidecar-lsp explain` names them).
+    pub fn sidecar_child(&self, key: &str) -> Option<SchemaRef> {
+        let next = self.property(key)?;
+        if next.has_marker(TRAIT_PROPERTIES_MARKER) {
+            platform_root(&SchemaId::KubevelaTrait)
+        } else {
+            Some(next)
+        }
+    }
+
     fn declares_any(&self) -> bool {
         self.parts.iter().any(|p| {
             p.node
@@ -429,6 +441,34 @@ fn kubevela_application() -> &'static Json {
 /// The root schema of a platform schema document.
 fn platform_root(id: &SchemaId) -> Option<SchemaRef> {
     schema::platform_document(id).map(|doc| SchemaRef::new(doc, doc))
+}
+
+/// The root schema of a dialect's documents, without a document: the HKube algorithm, the
+/// KubeVela Application (its sidecar traits' `properties` lead to the trait's parameters), the
+/// Calyptia sidecar spec, or for Kubernetes the definition of `kind` under `api_version` in the
+/// settings' version.
+pub fn dialect_root(
+    dialect: Dialect,
+    kubernetes_kind: Option<(&str, &str)>,
+    settings: &Settings,
+) -> Option<SchemaRef> {
+    match dialect {
+        Dialect::Hkube => platform_root(&SchemaId::Hkube),
+        Dialect::Calyptia => platform_root(&SchemaId::Calyptia),
+        Dialect::Kubevela => {
+            let doc = kubevela_application();
+            Some(SchemaRef::new(doc, doc))
+        }
+        Dialect::Kubernetes => {
+            let (api_version, kind) = kubernetes_kind?;
+            kubernetes_root(Some(api_version), kind, settings)
+        }
+    }
+}
+
+/// The parameters of KubeVela's sidecar trait.
+pub fn kubevela_sidecar_trait() -> Option<SchemaRef> {
+    platform_root(&SchemaId::KubevelaTrait)
 }
 
 /// What a document is, as far as schemas go.
