@@ -6,6 +6,7 @@ import * as vscode from "vscode";
 import {
   type ConfigurationParams,
   type ConfigurationRequest,
+  DidChangeConfigurationNotification,
   ExecuteCommandRequest,
   LanguageClient,
   type LanguageClientOptions,
@@ -42,8 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (e.affectsConfiguration(`${SECTION}.server`)) {
         void queue(restart);
       } else if (e.affectsConfiguration(SECTION)) {
-        // The client forwards the change (synchronize below); the server pulls the new values.
-        setTimeout(() => preview.refreshAll(), 300);
+        void notifyConfigurationChange();
       }
     }),
   );
@@ -100,7 +100,8 @@ async function start(): Promise<void> {
     ]),
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    synchronize: { configurationSection: SECTION },
+    // Configuration changes are sent by notifyConfigurationChange (not `synchronize`), so that
+    // none races a restart.
     middleware: {
       workspace: {
         configuration: (params, token, next) => answerConfiguration(params, token, next),
@@ -137,6 +138,24 @@ async function start(): Promise<void> {
       )
       .then((choice) => choice && output.show(true));
   }
+}
+
+/** Tell the server its settings changed (it pulls them again), then render the previews anew. */
+async function notifyConfigurationChange(): Promise<void> {
+  const running = client;
+  if (running === undefined || !running.isRunning()) {
+    return;
+  }
+  const config = vscode.workspace.getConfiguration(SECTION);
+  try {
+    await running.sendNotification(DidChangeConfigurationNotification.type, {
+      settings: { [SECTION]: toServerSettings((key) => config.get(key)) },
+    });
+  } catch (e) {
+    output.appendLine(`[client] could not send the new settings: ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
+  setTimeout(() => preview.refreshAll(), 300);
 }
 
 /** Answer `workspace/configuration`: our section from the contributed settings. */

@@ -84,9 +84,10 @@ export function resolveServer(input: ResolveInput): ServerResolution {
       return { ok: true, command: expanded, source: "setting" };
     }
     // The user asked for this binary: do not silently run another one.
+    const where = expanded === configured ? "" : ` (${expanded})`;
     return {
       ok: false,
-      reason: `sidecarLsp.server.path is "${configured}", but ${expanded} does not exist or cannot be run.`,
+      reason: `sidecarLsp.server.path is "${configured}"${where}, which does not exist or cannot be run.`,
       tried: [expanded],
     };
   }

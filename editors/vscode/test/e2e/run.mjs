@@ -233,6 +233,8 @@ async function runChecks(page, outside) {
     await page.keyboard.type("metrics-agent");
     const text = await editorText(page, PREVIEW_EDITOR, (t) => /kind: Job/.test(t), 20_000);
     assert(text.includes("name: thumbnailer-xxxxx"), `the Job is HKube's: ${text.slice(0, 400)}`);
+    // The workspace's .vscode/settings.json reached the server through workspace/configuration.
+    assert(text.includes("# Kubernetes 1.33"), `rendered for the workspace's Kubernetes version: ${text.slice(0, 400)}`);
     await runCommand(page, "Problems: Focus on Problems View");
     await page
       .locator(".markers-panel .monaco-list-row", { hasText: DUPLICATE })
@@ -305,6 +307,44 @@ async function runChecks(page, outside) {
     await shot(page, "output");
   });
 
+  await check("a missing server binary gets an actionable message", page, async () => {
+    // Point the setting at nothing, in the Settings editor: the extension restarts and cannot
+    // find the server.
+    await runCommand(page, "Preferences: Open Settings (UI)");
+    const search = page.locator(".settings-editor .suggest-input-container .view-lines");
+    await search.waitFor({ timeout: 15_000 });
+    await page.keyboard.type("sidecarLsp.server.path");
+    const field = page
+      .locator(".settings-editor .setting-item-contents", { hasText: "Path to the" })
+      .locator("input")
+      .first();
+    await field.waitFor({ timeout: 15_000 });
+    await field.click();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type(join(run, "no-such-dir", "sidecar-lsp"));
+    await page.keyboard.press("Enter");
+    const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "sidecarLsp.server.path" });
+    await toast.first().waitFor({ timeout: 20_000 });
+    const text = await toast.first().innerText();
+    assert(text.includes("no-such-dir/sidecar-lsp") && text.includes("cargo install"), `the message says what and how: ${text}`);
+    assert(text.split("no-such-dir").length === 2, `the message names the path once: ${text}`);
+    for (const button of ["Open Settings", "Install Instructions"]) {
+      assert(await toast.first().locator(".monaco-button", { hasText: button }).count() === 1, `a ${button} button`);
+    }
+    await page.waitForTimeout(600); // let it fade in
+    await shot(page, "server-missing");
+    // Its button opens the Settings editor on the setting (close the one we used first).
+    await page.locator(".tab", { hasText: "Settings" }).locator(".codicon-close").click();
+    await page.locator(".settings-editor").waitFor({ state: "detached", timeout: 10_000 });
+    await toast.first().locator(".monaco-button", { hasText: "Open Settings" }).click();
+    await waitFor(
+      async () => (await search.innerText()).includes("sidecarLsp.server.path"),
+      15_000,
+      "the Settings editor searching for the setting",
+    );
+    await page.locator(".settings-editor .setting-item-contents", { hasText: "Path to the" }).first().waitFor({ timeout: 10_000 });
+  });
+
   await check("no request left 127.0.0.1", page, async () => {
     assert(outside.length === 0, `requests to other hosts: ${outside.join(", ")}`);
   });
@@ -362,10 +402,25 @@ async function editorText(page, which, ready, timeout) {
   return last;
 }
 
+/** Open the Command Palette (F1 again if a hover or a toast swallowed the key). */
+async function openPalette(page) {
+  const input = page.locator(".quick-input-widget input.input");
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press("F1");
+    try {
+      await input.waitFor({ state: "visible", timeout: 5_000 });
+      return input;
+    } catch (e) {
+      if (attempt === 3) {
+        throw e;
+      }
+      await page.keyboard.press("Escape");
+    }
+  }
+}
+
 async function quickOpen(page, name) {
-  await page.keyboard.press("F1");
-  const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ state: "visible" });
+  const input = await openPalette(page);
   await input.fill(name);
   await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().waitFor({ timeout: 15_000 });
   await page.keyboard.press("Enter");
@@ -374,9 +429,7 @@ async function quickOpen(page, name) {
 
 /** Run the palette command titled exactly `title`; `then` is typed into the input it opens. */
 async function runCommand(page, title, then = undefined) {
-  await page.keyboard.press("F1");
-  const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ state: "visible" });
+  const input = await openPalette(page);
   await input.fill(`>${title}`);
   const first = page.locator(".quick-input-list .monaco-list-row .label-name").first();
   const label = async () => (await first.innerText().catch(() => "")).replace(/\.\.\.$/, "").trim();

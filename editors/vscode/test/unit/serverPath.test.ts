@@ -40,9 +40,14 @@ test("a configured path that does not exist is an error, not a silent fallback",
   const found = resolveServer(
     machine(["/usr/bin/sidecar-lsp"], { configured: "~/bin/sidecar-lsp" }),
   );
-  assert.equal(found.ok, false);
-  assert.ok(!found.ok && found.reason.includes("/home/dev/bin/sidecar-lsp"), JSON.stringify(found));
-  assert.ok(!found.ok && found.tried[0] === "/home/dev/bin/sidecar-lsp");
+  assert.deepEqual(found, {
+    ok: false,
+    reason:
+      'sidecarLsp.server.path is "~/bin/sidecar-lsp" (/home/dev/bin/sidecar-lsp), which does not exist or cannot be run.',
+    tried: ["/home/dev/bin/sidecar-lsp"],
+  });
+  const plain = resolveServer(machine([], { configured: "/opt/sidecar-lsp" }));
+  assert.ok(!plain.ok && plain.reason === 'sidecarLsp.server.path is "/opt/sidecar-lsp", which does not exist or cannot be run.');
 });
 
 test("nothing anywhere says where it looked", () => {
