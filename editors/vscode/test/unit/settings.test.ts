@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 
 import { toServerSettings } from "../../src/settings";
@@ -92,4 +94,28 @@ test("values of the wrong type are left for the server's defaults", () => {
     inlayHints: { enable: true },
     codeLens: { enable: true },
   });
+});
+
+test("the keys sent are the ones the repository README documents for the server", () => {
+  // The README's "Language server" section shows the whole `sidecarLsp` object the server reads.
+  const readme = readFileSync(join(__dirname, "..", "..", "..", "..", "..", "README.md"), "utf8");
+  const block = /```json\n(\{"sidecarLsp": \{[\s\S]*?\}\})\n```/.exec(readme);
+  assert.ok(block, "the README has the sidecarLsp example");
+  const documented = JSON.parse(block[1]).sidecarLsp;
+  const sent = toServerSettings(
+    reader({
+      ...defaults(),
+      "kubernetes.version": "1.30",
+      "kubernetes.featureGates": { SomeGate: true },
+      rules: { B602: "off" },
+      dialects: { kubevela: ["apps/*.yaml"] },
+    }),
+  );
+  // Maps keyed by the user (rules, dialects, feature gates) are compared by type only.
+  const userKeyed = new Set(["rules", "dialects", "kubernetes.featureGates"]);
+  const shape = (value: unknown, prefix: string): string[] =>
+    value !== null && typeof value === "object" && !Array.isArray(value) && !userKeyed.has(prefix)
+      ? Object.entries(value).flatMap(([k, v]) => shape(v, prefix === "" ? k : `${prefix}.${k}`))
+      : [`${prefix}: ${Array.isArray(value) ? "array" : typeof value}`];
+  assert.deepEqual(shape(sent, "").sort(), shape(documented, "").sort());
 });
