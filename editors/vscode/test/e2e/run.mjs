@@ -31,6 +31,11 @@ const vsix = resolve(required("vsix"));
 const server = resolve(required("server"));
 const out = resolve(args.out ?? join(here, "..", "..", "build", "e2e"));
 const chromiumPath = args.chromium ?? "/usr/bin/chromium";
+for (const [what, file] of [["code-server", codeServer], ["vsix", vsix], ["server", server], ["chromium", chromiumPath]]) {
+  if (!existsSync(file)) {
+    fail(`--${what} ${file} does not exist`);
+  }
+}
 const SPEC = "thumbnailer.json";
 /** The editors under test, by their `data-uri`: the spec, and the rendered-Pod preview. */
 const SPEC_EDITOR = `[data-uri$="/algorithms/${SPEC}"]`;
