@@ -4,8 +4,9 @@
 //
 //   node test/e2e/run.mjs --code-server BIN --vsix FILE --server BIN [--out DIR] [--chromium BIN]
 //
-// Every run gets fresh user data, extensions, XDG folders and a copy of test/fixtures/workspace
-// under DIR (default build/e2e); screenshots land in DIR. Prints "N passed, N failed".
+// Every run gets fresh user data, extensions, XDG folders and a copy of test/fixtures/workspace in
+// DIR/run-*/ (DIR defaults to build/e2e and is emptied first); screenshots land in DIR. Prints
+// "N passed, N failed".
 
 import { spawn, spawnSync } from "node:child_process";
 import {
@@ -16,6 +17,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { createServer } from "node:net";
@@ -45,6 +47,8 @@ const DUPLICATE = "Sidecar container names must be unique!";
 const started = Date.now();
 const log = (message) => console.log(`[+${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
 
+// Start clean: the screenshots and logs of earlier runs go.
+rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const run = mkdtempSync(join(out, "run-"));
 const userData = join(run, "user-data");
@@ -176,7 +180,7 @@ try {
 
 const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed;
-log(`screenshots and logs in ${run} (and the latest screenshots in ${out})`);
+log(`screenshots in ${out}, logs in ${run}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
 
@@ -348,6 +352,7 @@ async function runChecks(page, outside) {
       "the Settings editor searching for the setting",
     );
     await page.locator(".settings-editor .setting-item-contents", { hasText: "Path to the" }).first().waitFor({ timeout: 10_000 });
+    await shot(page, "server-missing-settings");
   });
 
   await check("no request left 127.0.0.1", page, async () => {
@@ -465,7 +470,6 @@ async function hasSuggestion(page, label) {
 
 async function shot(page, name) {
   await page.screenshot({ path: join(out, `${name}.png`) });
-  cpSync(join(out, `${name}.png`), join(run, `${name}.png`));
 }
 
 async function waitFor(probe, timeout, what) {
