@@ -273,6 +273,18 @@ async function runChecks(page, outside) {
     await shot(page, "code-lens-preview");
   });
 
+  await check("YAML too: a KubeVela sidecar trait without an image is reported", page, async () => {
+    await quickOpen(page, "checkout.yaml");
+    await runCommand(page, "Problems: Focus on Problems View");
+    const row = page.locator(".markers-panel .monaco-list-row", { hasText: "V402" });
+    await row.first().waitFor({ timeout: 30_000 });
+    const text = await row.first().innerText();
+    assert(text.includes("parameter.image"), `the trait's missing image: ${text}`);
+    await shot(page, "yaml-kubevela");
+    // Back to the spec for the checks that follow.
+    await quickOpen(page, SPEC);
+  });
+
   await check("completion inside a container offers its fields", page, async () => {
     await focusEditor(page, SPEC_EDITOR);
     // End of line 18 (the second sidecar's image), then a new key.
