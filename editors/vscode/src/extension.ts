@@ -64,7 +64,6 @@ function queue(step: () => Promise<void>): Promise<void> {
 async function restart(): Promise<void> {
   await stop();
   await start();
-  preview.refreshAll();
 }
 
 async function stop(): Promise<void> {
@@ -129,6 +128,8 @@ async function start(): Promise<void> {
   client = next;
   try {
     await next.start();
+    // Previews shown before the server ran (restored with the window, or after a restart).
+    preview.refreshAll();
   } catch (e) {
     output.appendLine(`[client] the server did not start: ${e instanceof Error ? e.message : String(e)}`);
     void vscode.window
