@@ -239,6 +239,20 @@ function describeSource(source: "setting" | "bundled" | "path"): string {
   }
 }
 
+/** The extension's README (packaging lowercases its name). */
+async function readmeUri(): Promise<vscode.Uri> {
+  for (const name of ["README.md", "readme.md"]) {
+    const uri = vscode.Uri.joinPath(extensionUri, name);
+    try {
+      await vscode.workspace.fs.stat(uri);
+      return uri;
+    } catch {
+      // Try the other spelling.
+    }
+  }
+  return vscode.Uri.joinPath(extensionUri, "README.md");
+}
+
 function reportMissingServer(found: Extract<ServerResolution, { ok: false }>): void {
   output.appendLine(`[client] ${found.reason} Looked at: ${found.tried.join(", ")}`);
   const openSettings = "Open Settings";
@@ -253,8 +267,7 @@ function reportMissingServer(found: Extract<ServerResolution, { ok: false }>): v
       if (choice === openSettings) {
         await vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.server.path`);
       } else if (choice === install) {
-        const readme = vscode.Uri.joinPath(extensionUri, "README.md");
-        await vscode.commands.executeCommand("markdown.showPreview", readme);
+        await vscode.commands.executeCommand("markdown.showPreview", await readmeUri());
       }
     });
 }

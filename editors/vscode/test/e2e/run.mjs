@@ -162,10 +162,20 @@ try {
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const outside = [];
-  page.on("request", (request) => {
+  // A request to another host counts unless the webview's service worker answered it (VS Code
+  // serves webview resources from *.vscode-cdn.net addresses that never reach the network).
+  const elsewhere = (request) => {
     const url = new URL(request.url());
-    if (/^https?:$/.test(url.protocol) && url.hostname !== "127.0.0.1") {
-      outside.push(request.url());
+    return /^https?:$/.test(url.protocol) && url.hostname !== "127.0.0.1";
+  };
+  page.on("requestfailed", (request) => {
+    if (elsewhere(request)) {
+      outside.push(`${request.url()} (${request.failure()?.errorText})`);
+    }
+  });
+  page.on("response", (response) => {
+    if (elsewhere(response.request()) && !response.fromServiceWorker()) {
+      outside.push(response.url());
     }
   });
   await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
@@ -366,6 +376,27 @@ async function runChecks(page, outside) {
     );
     await page.locator(".settings-editor .setting-item-contents", { hasText: "Path to the" }).first().waitFor({ timeout: 10_000 });
     await shot(page, "server-missing-settings");
+    // Restarting finds no server again; the other button opens the extension's README.
+    await runCommand(page, "Sidecar: Restart Server");
+    await toast.first().waitFor({ timeout: 20_000 });
+    await toast.first().locator(".monaco-button", { hasText: "Install Instructions" }).click();
+    await page.locator(".tab", { hasText: /Preview (README|readme)\.md/ }).first().waitFor({ timeout: 20_000 });
+    // The preview is a webview: look for the install section in its frames.
+    await waitFor(
+      async () => {
+        for (const frame of page.frames()) {
+          const shown = await frame.locator("h2", { hasText: "Getting the server" }).count().catch(() => 0);
+          if (shown > 0 && (await frame.locator("code", { hasText: "cargo install --path server" }).count()) > 0) {
+            return true;
+          }
+        }
+        return false;
+      },
+      20_000,
+      "the README's install instructions in the Markdown preview",
+    );
+    await page.waitForTimeout(500); // let the webview paint
+    await shot(page, "install-instructions");
   });
 
   await check("no request left 127.0.0.1", page, async () => {
