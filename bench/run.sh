@@ -63,7 +63,12 @@ cargo build --release --quiet -p sidecar-lsp --bin sidecar-lsp --example bench_i
 target=${CARGO_TARGET_DIR:-target}/release
 "$target/examples/bench_inputs" "$inputs" >/dev/null
 
-corpus=${SIDECAR_LSP_CORPUS:-../shared/corpus}
+corpus=${SIDECAR_LSP_CORPUS:-}
+if [[ -z $corpus ]]; then
+    for candidate in ../shared/corpus ../../shared/corpus; do
+        if [[ -d $candidate ]]; then corpus=$candidate; break; fi
+    done
+fi
 versions="sidecar-lsp $("$target/sidecar-lsp" --version | awk '{print $2}') (release build, $(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
 versions+="; yaml-language-server $YAML_LANGUAGE_SERVER on Node.js $(node --version)"
 versions+="; check-jsonschema $CHECK_JSONSCHEMA and kubernetes-validate $KUBERNETES_VALIDATE on Python $("$peers/venv/bin/python" -c 'import platform; print(platform.python_version())')"
