@@ -19,11 +19,9 @@ fn main() {
     let small = Size::Lines20.case();
     let medium = Size::Lines6600.case();
     let large = Size::Mib1.case();
-    let broken = small.yaml.replacen(
-        "containerPort: 8080",
-        "containerPort: eighty-eighty",
-        1,
-    );
+    let broken = small
+        .yaml
+        .replacen("containerPort: 8080", "containerPort: eighty-eighty", 1);
     assert_ne!(broken, small.yaml, "the 20-line input has an 8080 port");
     let files = [
         ("pod-20.yaml", &small.yaml),

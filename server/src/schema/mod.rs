@@ -324,20 +324,19 @@ pub fn prewarm(version: KubeVersion) {
 
 type Validator = jsonschema::Validator<TreeJson>;
 
-/// The compiled validator for `id` (compiled on first use, then shared).
+/// The compiled validator for `id` (compiled on first use, then shared; a second thread that
+/// asks meanwhile waits for that compilation instead of repeating it).
 pub fn validator(id: &SchemaId) -> Arc<Validator> {
-    static CACHE: OnceLock<Mutex<HashMap<SchemaId, Arc<Validator>>>> = OnceLock::new();
+    type Cells = HashMap<SchemaId, Arc<OnceLock<Arc<Validator>>>>;
+    static CACHE: OnceLock<Mutex<Cells>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some(v) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
-        return v.clone();
-    }
-    let compiled = Arc::new(compile(id));
-    cache
+    let cell = cache
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .entry(id.clone())
-        .or_insert(compiled)
-        .clone()
+        .or_default()
+        .clone();
+    cell.get_or_init(|| Arc::new(compile(id))).clone()
 }
 
 fn compile(id: &SchemaId) -> Validator {
