@@ -42,6 +42,12 @@ def encode(message: dict) -> bytes:
 
 def read_message(stream) -> dict | None:
     """Read one framed message from a binary stream; None at end of stream."""
+    body = read_body(stream)
+    return None if body is None else json.loads(body)
+
+
+def read_body(stream) -> bytes | None:
+    """The body of one framed message, unparsed; None at end of stream."""
     length = None
     while True:
         line = stream.readline()
@@ -58,7 +64,7 @@ def read_message(stream) -> dict | None:
     body = stream.read(length)
     if len(body) < length:
         return None
-    return json.loads(body)
+    return body
 
 
 def lookup(settings: dict, section: str | None):
@@ -106,11 +112,13 @@ class Client:
 
     def _read(self):
         while True:
-            message = read_message(self.process.stdout)
+            body = read_body(self.process.stdout)
+            # Stamped when the bytes are in, before this client spends time decoding them.
             arrived = time.perf_counter()
-            if message is None:
+            if body is None:
                 self.incoming.put((arrived, None))
                 return
+            message = json.loads(body)
             if "method" in message and "id" in message:
                 self._answer(message)
                 continue

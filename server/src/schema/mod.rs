@@ -229,7 +229,7 @@ fn cached_document(version: KubeVersion, name: &str, without_pod_spec: bool) -> 
         defs.insert(next, value);
     }
     let built: &'static JsonValue = Box::leak(Box::new(serde_json::json!({ "$defs": defs })));
-    *documents
+    documents
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .entry(key)
