@@ -654,7 +654,10 @@ fn kubernetes_root(
             index.kind(replacement, kind)
         })
         .or_else(|| index.find_kind(kind).filter(|k| k.kind == kind))?;
-    SchemaRef::definition_of(schema::document(version), &info.definition)
+    SchemaRef::definition_of(
+        schema::kind_document(version, &info.definition),
+        &info.definition,
+    )
 }
 
 /// What a document shows about its dialect, from the tree, else from its text.

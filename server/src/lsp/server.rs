@@ -206,6 +206,12 @@ impl LanguageServer for Backend {
             }
         }
         self.pull_settings().await;
+        // Load the schema machinery while the editor gets its first document ready.
+        let shared = self.shared.clone();
+        tokio::task::spawn_blocking(move || {
+            let (settings, _) = shared.settings.for_path(None);
+            crate::schema::prewarm(settings.kube_version);
+        });
     }
 
     async fn shutdown(&self) -> Result<()> {

@@ -7,7 +7,7 @@
 
 use serde_json::Value as JsonValue;
 
-use super::{SchemaError, SchemaErrorKind, SchemaId, document};
+use super::{SchemaError, SchemaErrorKind, SchemaId, kubernetes_schema_at};
 use crate::diagnostic::{Diagnostic, Dialect, KubeVersion};
 use crate::rules::{codes, registry};
 use crate::syntax::{NodeId, ScalarStyle, Segment, Tree, Value, field_path};
@@ -589,11 +589,12 @@ fn allowed_properties(schema: &SchemaId, keyword: &str) -> Vec<String> {
     let Some(object_pointer) = keyword.strip_suffix("/additionalProperties") else {
         return Vec::new();
     };
-    let doc: &JsonValue = match schema {
-        SchemaId::Kubernetes { version, .. } => document(*version),
-        other => dialect_document(other),
+    let found: Option<JsonValue> = match schema {
+        SchemaId::Kubernetes { version, .. } => kubernetes_schema_at(*version, object_pointer),
+        other => dialect_document(other).pointer(object_pointer).cloned(),
     };
-    doc.pointer(object_pointer)
+    found
+        .as_ref()
         .and_then(|s| s.get("properties"))
         .and_then(JsonValue::as_object)
         .map(|props| props.keys().cloned().collect())
@@ -622,8 +623,8 @@ fn newer_version_with(cx: &ReportContext, keyword: &str, key: &str) -> Option<Ku
     (current + 1..=KubeVersion::LATEST.minor)
         .map(KubeVersion::new)
         .find(|v| {
-            super::definitions(*v)
-                .get(definition)
+            super::definition_value(*v, definition)
+                .as_ref()
                 .and_then(|d| d.get("properties"))
                 .is_some_and(|p| p.get(key).is_some())
         })
