@@ -299,7 +299,7 @@ test("HKube: duplicate sidecar name (H301) with its first occurrence", function(
   local related = d.user_data.lsp.relatedInformation
   expect(related and related[1], "H301 has related information")
   expect_eq(related[1].location.range.start, { line = 8, character = 16 }, "the first sidecar's name")
-  expect_contains(d.user_data.lsp.codeDescription.href, "h301", "H301 doc link")
+  expect_contains(d.user_data.lsp.codeDescription.href, "docs/rules/H301.md", "H301 doc link")
 end)
 
 test("KubeVela: a trait key the sidecar trait drops (V406)", function()
