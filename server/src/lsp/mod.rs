@@ -10,7 +10,7 @@
 //! analysis is never published.
 
 mod convert;
-mod documents;
+pub mod documents;
 mod features;
 mod preview;
 mod server;
