@@ -7,6 +7,8 @@
 //! Deterministic: fixed seeds, no persistence. The corpus is read from `SIDECAR_LSP_CORPUS` or
 //! `../shared/corpus`, and skipped with a note when absent.
 
+#[path = "support/edit_model.rs"]
+mod edit_model;
 #[path = "support/files.rs"]
 mod files;
 #[path = "support/invariants.rs"]
@@ -392,4 +394,58 @@ fn a_yaml_alias_bomb_is_bounded() {
         invariants::check_at(&analysis, &text, text.len() - 3, &settings);
     });
     assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
+}
+
+/// Random edit scripts through the server's document store, in process, in each column unit:
+/// after every edit its text equals the `String` model's (`support/edit_model.rs`), and a
+/// request's position (converted by the line index, as the server converts it) lands where an
+/// edit at that position would.
+#[test]
+fn edit_scripts_through_the_document_store_follow_the_model() {
+    use sidecar_lsp::lsp::documents::DocumentStore;
+    use sidecar_lsp::text::{ColumnUnit, LineCol, LineIndex};
+    use tower_lsp_server::ls_types::{Position, Range, Uri};
+
+    let units = [
+        (edit_model::Unit::Utf16, ColumnUnit::Utf16),
+        (edit_model::Unit::Utf8, ColumnUnit::Utf8),
+        (edit_model::Unit::Char, ColumnUnit::Char),
+    ];
+    let mut rng = edit_model::Lcg(0x5eed);
+    for script in 0..300 {
+        let (unit, column_unit) = units[script % units.len()];
+        let store = DocumentStore::default();
+        let uri: Uri = "file:///r/script.yaml".parse().unwrap();
+        let mut model = String::new();
+        for _ in 0..rng.below(12) {
+            model.push_str(*rng.pick(edit_model::ATOMS));
+        }
+        store.open(uri.clone(), 1, &model);
+        for step in 0..40 {
+            let (range, text) = edit_model::random_edit(&mut rng, &model);
+            let lsp_range = range.map(|((l0, c0), (l1, c1))| Range {
+                start: Position::new(l0, c0),
+                end: Position::new(l1, c1),
+            });
+            store
+                .lock()
+                .get_mut(&uri)
+                .unwrap()
+                .apply_change(lsp_range, &text, column_unit);
+            let before = model.clone();
+            edit_model::apply(&mut model, range, &text, unit);
+            let got = store.lock().get_mut(&uri).unwrap().text();
+            assert_eq!(
+                &*got, model,
+                "script {script} step {step}: {range:?} {text:?} on {before:?} ({unit:?})"
+            );
+            let index = LineIndex::new(&got);
+            let (line, col) = (rng.below(8) as u32, rng.below(14) as u32);
+            assert_eq!(
+                index.offset(&got, LineCol { line, col }, column_unit),
+                edit_model::offset(&got, line, col, unit),
+                "({line}, {col}) in {got:?} ({unit:?})"
+            );
+        }
+    }
 }

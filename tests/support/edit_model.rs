@@ -135,7 +135,7 @@ pub fn random_edit(rng: &mut Lcg, text: &str) -> (Option<((u32, u32), (u32, u32)
     if rng.below(40) == 0 {
         let mut whole = String::new();
         for _ in 0..rng.below(30) {
-            whole.push_str(rng.pick(ATOMS));
+            whole.push_str(*rng.pick(ATOMS));
         }
         return (None, whole);
     }
@@ -148,7 +148,7 @@ pub fn random_edit(rng: &mut Lcg, text: &str) -> (Option<((u32, u32), (u32, u32)
     };
     let mut new_text = String::new();
     for _ in 0..rng.below(4) {
-        new_text.push_str(rng.pick(ATOMS));
+        new_text.push_str(*rng.pick(ATOMS));
     }
     (Some((start, end)), new_text)
 }
