@@ -31,9 +31,8 @@ fn lint(dir: &Path, args: &[&str]) -> (Output, Value) {
         std::thread::sleep(Duration::from_millis(20));
     }
     let output = child.wait_with_output().unwrap();
-    let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!("{e}: {}", String::from_utf8_lossy(&output.stdout))
-    });
+    let json = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)));
     (output, json)
 }
 
@@ -78,20 +77,30 @@ fn each_unusable_input_gets_one_clear_error_and_the_rest_is_linted() {
     huge.set_len(100 << 20).unwrap();
     let cases = [
         ("binary.yaml", "binary file"),
-        ("latin1.yaml", "not valid UTF-8 (first bad byte at offset 21)"),
+        (
+            "latin1.yaml",
+            "not valid UTF-8 (first bad byte at offset 21)",
+        ),
         ("truncated-utf8.json", "not valid UTF-8"),
         ("loop-a.yaml", "symbolic link that cannot be followed"),
         ("dangling.yaml", "broken symbolic link"),
         ("pipe.yaml", "a named pipe, not a regular file"),
         ("socket.yaml", "a socket, not a regular file"),
-        ("huge.yaml", "too large to lint (100 MiB; the limit is 64 MiB)"),
+        (
+            "huge.yaml",
+            "too large to lint (100 MiB; the limit is 64 MiB)",
+        ),
         ("absent.yaml", "No such file"),
     ];
     let mut args: Vec<&str> = cases.iter().map(|(name, _)| *name).collect();
     args.push("good.yaml");
     let started = Instant::now();
     let (output, json) = lint(d, &args);
-    assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
     let err = stderr(&output);
     for (name, message) in cases {
         let lines: Vec<&str> = err
@@ -128,8 +137,11 @@ fn a_walked_directory_with_unusable_entries() {
     std::fs::write(d.join("unreadable.yaml"), GOOD).unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(d.join("locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
-    std::fs::set_permissions(d.join("unreadable.yaml"), std::fs::Permissions::from_mode(0o000))
-        .unwrap();
+    std::fs::set_permissions(
+        d.join("unreadable.yaml"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
 
     let (output, json) = lint(d, &["."]);
     // Let the tempdir be removed.
@@ -144,15 +156,22 @@ fn a_walked_directory_with_unusable_entries() {
         assert_eq!(json["files"], 4, "{json}");
         assert_eq!(output.status.code(), Some(1), "{err}");
     } else {
-        assert!(err.contains("locked") && err.contains("ermission denied"), "{err}");
         assert!(
-            err.lines().any(|l| l.starts_with("error: unreadable.yaml: cannot read")),
+            err.contains("locked") && err.contains("ermission denied"),
+            "{err}"
+        );
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with("error: unreadable.yaml: cannot read")),
             "{err}"
         );
         assert_eq!(json["files"], 2, "{json}");
         assert_eq!(output.status.code(), Some(2), "{err}");
     }
-    assert!(!err.contains("pipe.yaml") && !err.contains("socket.yaml"), "{err}");
+    assert!(
+        !err.contains("pipe.yaml") && !err.contains("socket.yaml"),
+        "{err}"
+    );
 }
 
 /// A file named explicitly that cannot be opened (not root), and a directory named explicitly
@@ -169,8 +188,11 @@ fn unreadable_paths_named_explicitly() {
     std::fs::write(d.join("secret.yaml"), GOOD).unwrap();
     std::fs::create_dir(d.join("closed")).unwrap();
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(d.join("secret.yaml"), std::fs::Permissions::from_mode(0o000))
-        .unwrap();
+    std::fs::set_permissions(
+        d.join("secret.yaml"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
     std::fs::set_permissions(d.join("closed"), std::fs::Permissions::from_mode(0o000)).unwrap();
     let (output, json) = lint(d, &["secret.yaml", "closed", "good.yaml"]);
     std::fs::set_permissions(d.join("closed"), std::fs::Permissions::from_mode(0o755)).unwrap();

@@ -253,7 +253,10 @@ fn random_edit_scripts_end_in_the_text_a_fresh_open_gives() {
         let (mut client, _) =
             LspClient::initialized(json!({"general": {"positionEncodings": [encoding]}}));
         let mut rng = edit_model::Lcg(seed);
-        let start = KUBERNETES.replace("name: app\n      image: envoy", "name: Bad😀名\r\n      image: envoy");
+        let start = KUBERNETES.replace(
+            "name: app\n      image: envoy",
+            "name: Bad😀名\r\n      image: envoy",
+        );
         let mut model = start.clone();
         let edited = uri("script.yaml");
         client.open(&edited, "yaml", 1, &start);
@@ -284,11 +287,11 @@ fn random_edit_scripts_end_in_the_text_a_fresh_open_gives() {
         let fresh = uri("fresh.yaml");
         client.open(&fresh, "yaml", 1, &model);
         let expected = everything_said_about(&mut client, &fresh, 1);
-        assert_eq!(said, expected, "{encoding} seed {seed}: the edited text left the model's {model:?}");
-        assert!(
-            said["diagnostics"].to_string().contains("Tail_"),
-            "{said}"
+        assert_eq!(
+            said, expected,
+            "{encoding} seed {seed}: the edited text left the model's {model:?}"
         );
+        assert!(said["diagnostics"].to_string().contains("Tail_"), "{said}");
         client.shutdown();
     }
 }

@@ -17,7 +17,8 @@ const METHOD_NOT_FOUND: i64 = -32601;
 const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n    - name: Bad_Name\n      image: envoyproxy/envoy:v1.31.0\n";
 
 fn started() -> LspClient {
-    let mut client = LspClient::spawn_quiet(std::path::Path::new(env!("CARGO_BIN_EXE_sidecar-lsp")), &[]);
+    let mut client =
+        LspClient::spawn_quiet(std::path::Path::new(env!("CARGO_BIN_EXE_sidecar-lsp")), &[]);
     client.initialize(json!({}));
     client
 }
@@ -77,18 +78,26 @@ fn malformed_messages_are_answered_and_the_server_keeps_serving() {
         );
     }
     // The wrong version, with an id: answered with that id.
-    client.send(&json!({"jsonrpc": "1.0", "id": 9001, "method": "textDocument/hover", "params": {}}));
+    client
+        .send(&json!({"jsonrpc": "1.0", "id": 9001, "method": "textDocument/hover", "params": {}}));
     assert_eq!(error_code(&client.response(9001)), INVALID_REQUEST);
     client.send(&json!({"id": "no-version", "method": "textDocument/hover", "params": {}}));
     let answer = client.other_response();
-    assert_eq!((error_code(&answer), &answer["id"]), (INVALID_REQUEST, &json!("no-version")));
+    assert_eq!(
+        (error_code(&answer), &answer["id"]),
+        (INVALID_REQUEST, &json!("no-version"))
+    );
     // A method that is not a string.
     client.send(&json!({"jsonrpc": "2.0", "id": 9002, "method": 7}));
     assert_eq!(error_code(&client.response(9002)), INVALID_REQUEST);
     // A malformed response from the client is dropped, not answered.
     client.send_frame(b"{\"jsonrpc\":\"1.0\",\"id\":3,\"result\":1}");
     assert_still_serving(&mut client, "after-bodies.yaml");
-    assert!(client.other_responses.is_empty(), "{:?}", client.other_responses);
+    assert!(
+        client.other_responses.is_empty(),
+        "{:?}",
+        client.other_responses
+    );
     assert_eq!(client.shutdown(), Some(0));
 }
 
@@ -166,7 +175,8 @@ fn a_huge_content_length_is_refused_without_allocating_it() {
 
 #[test]
 fn requests_out_of_order_get_the_protocols_answers() {
-    let mut client = LspClient::spawn_quiet(std::path::Path::new(env!("CARGO_BIN_EXE_sidecar-lsp")), &[]);
+    let mut client =
+        LspClient::spawn_quiet(std::path::Path::new(env!("CARGO_BIN_EXE_sidecar-lsp")), &[]);
     // Before initialize: requests are refused, notifications dropped.
     let early = client.request_raw("textDocument/completion", json!({}));
     assert_eq!(error_code(&early), -32002);
@@ -183,8 +193,14 @@ fn requests_out_of_order_get_the_protocols_answers() {
     );
     assert_eq!(hover, Value::Null);
     // Unknown methods: a request gets MethodNotFound, a notification nothing.
-    assert_eq!(error_code(&client.request_raw("sidecar/unknown", json!({}))), METHOD_NOT_FOUND);
-    assert_eq!(error_code(&client.request_raw("$/unknownRequest", json!({}))), METHOD_NOT_FOUND);
+    assert_eq!(
+        error_code(&client.request_raw("sidecar/unknown", json!({}))),
+        METHOD_NOT_FOUND
+    );
+    assert_eq!(
+        error_code(&client.request_raw("$/unknownRequest", json!({}))),
+        METHOD_NOT_FOUND
+    );
     client.notify("sidecar/unknownNotification", json!({"x": 1}));
     client.notify("$/unknownNotification", json!({}));
     // A notification sent with an id is a request of a method that is not one.
@@ -193,7 +209,10 @@ fn requests_out_of_order_get_the_protocols_answers() {
     assert_eq!(error_code(&client.response(9003)), INVALID_REQUEST);
     // Changes and closes of documents never opened are ignored.
     client.change(&uri("never.yaml"), 2, range((0, 0), (5, 0)), "x");
-    client.notify("textDocument/didClose", json!({"textDocument": {"uri": uri("never.yaml")}}));
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri("never.yaml")}}),
+    );
     // Params of the wrong shape.
     let wrong = client.request_raw("textDocument/hover", json!({"textDocument": "x"}));
     assert_eq!(error_code(&wrong), -32602);
@@ -209,7 +228,12 @@ fn requests_out_of_order_get_the_protocols_answers() {
     // After shutdown every request is InvalidRequest; notifications other than exit are dropped.
     assert_eq!(client.request("shutdown", Value::Null), Value::Null);
     // (A method the server does not have at all stays MethodNotFound.)
-    for method in ["textDocument/hover", "shutdown", "initialize", "textDocument/completion"] {
+    for method in [
+        "textDocument/hover",
+        "shutdown",
+        "initialize",
+        "textDocument/completion",
+    ] {
         let answer = client.request_raw(
             method,
             json!({"textDocument": {"uri": twice}, "position": position((0, 0))}),
@@ -228,21 +252,56 @@ fn positions_past_the_end_are_clamped_by_every_request() {
     let uri = client.open_file("past.yaml", POD);
     client.diagnostics(&uri, 1);
     let doc = json!({"uri": uri});
-    for at in [(0, 10_000), (9, u32::MAX), (10_000, 0), (u32::MAX, u32::MAX)] {
+    for at in [
+        (0, 10_000),
+        (9, u32::MAX),
+        (10_000, 0),
+        (u32::MAX, u32::MAX),
+    ] {
         let p = position(at);
         let far = json!({"start": p, "end": p});
         let whole = json!({"start": position((0, 0)), "end": p});
         let requests = [
-            ("textDocument/hover", json!({"textDocument": doc, "position": p})),
-            ("textDocument/completion", json!({"textDocument": doc, "position": p})),
-            ("textDocument/definition", json!({"textDocument": doc, "position": p})),
-            ("textDocument/references", json!({"textDocument": doc, "position": p, "context": {"includeDeclaration": true}})),
-            ("textDocument/prepareRename", json!({"textDocument": doc, "position": p})),
-            ("textDocument/rename", json!({"textDocument": doc, "position": p, "newName": "x"})),
-            ("textDocument/codeAction", json!({"textDocument": doc, "range": far, "context": {"diagnostics": []}})),
-            ("textDocument/codeAction", json!({"textDocument": doc, "range": whole, "context": {"diagnostics": []}})),
-            ("textDocument/inlayHint", json!({"textDocument": doc, "range": whole})),
-            ("workspace/executeCommand", json!({"command": "sidecar-lsp.renderPod", "arguments": [{"uri": uri, "position": p}]})),
+            (
+                "textDocument/hover",
+                json!({"textDocument": doc, "position": p}),
+            ),
+            (
+                "textDocument/completion",
+                json!({"textDocument": doc, "position": p}),
+            ),
+            (
+                "textDocument/definition",
+                json!({"textDocument": doc, "position": p}),
+            ),
+            (
+                "textDocument/references",
+                json!({"textDocument": doc, "position": p, "context": {"includeDeclaration": true}}),
+            ),
+            (
+                "textDocument/prepareRename",
+                json!({"textDocument": doc, "position": p}),
+            ),
+            (
+                "textDocument/rename",
+                json!({"textDocument": doc, "position": p, "newName": "x"}),
+            ),
+            (
+                "textDocument/codeAction",
+                json!({"textDocument": doc, "range": far, "context": {"diagnostics": []}}),
+            ),
+            (
+                "textDocument/codeAction",
+                json!({"textDocument": doc, "range": whole, "context": {"diagnostics": []}}),
+            ),
+            (
+                "textDocument/inlayHint",
+                json!({"textDocument": doc, "range": whole}),
+            ),
+            (
+                "workspace/executeCommand",
+                json!({"command": "sidecar-lsp.renderPod", "arguments": [{"uri": uri, "position": p}]}),
+            ),
         ];
         for (method, params) in requests {
             let answer = client.request_raw(method, params);
@@ -257,7 +316,12 @@ fn positions_past_the_end_are_clamped_by_every_request() {
         }
     }
     // Edits past the end append, clamped.
-    client.change(&uri, 2, range((10_000, 5), (u32::MAX, u32::MAX)), "# tail\n");
+    client.change(
+        &uri,
+        2,
+        range((10_000, 5), (u32::MAX, u32::MAX)),
+        "# tail\n",
+    );
     client.change(&uri, 3, range((0, u32::MAX), (0, u32::MAX)), "");
     let diagnostics = client.diagnostics(&uri, 3);
     assert!(diagnostics.iter().any(|d| d["code"] == "K101"));
@@ -286,14 +350,20 @@ fn a_fifty_mib_document_is_opened_edited_and_served() {
     // Others are served while it is analysed.
     assert_still_serving(&mut client, "beside-big.yaml");
     let diagnostics = client.diagnostics(&big, 1);
-    assert!(diagnostics.iter().any(|d| d["code"] == "K101"), "{diagnostics:?}");
+    assert!(
+        diagnostics.iter().any(|d| d["code"] == "K101"),
+        "{diagnostics:?}"
+    );
     // An edit at its end (line 1 is the empty last line): the name is fixed.
     let line0 = text.lines().next().unwrap();
     let name_at = line0.find("Bad_Name").unwrap();
     let column = line0[..name_at].encode_utf16().count() as u32;
     client.change(&big, 2, range((0, column), (0, column + 8)), "good");
     let diagnostics = client.diagnostics(&big, 2);
-    assert!(!diagnostics.iter().any(|d| d["code"] == "K101"), "{diagnostics:?}");
+    assert!(
+        !diagnostics.iter().any(|d| d["code"] == "K101"),
+        "{diagnostics:?}"
+    );
     let hover = client.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": big}, "position": position((0, column))}),
@@ -307,12 +377,15 @@ fn deep_nesting_and_alias_bombs_are_reported_not_fatal() {
     let mut client = started();
     let deep_json = "{\"a\":".repeat(10_000) + "1" + &"}".repeat(10_000);
     let deep_yaml = "[".repeat(10_000) + &"]".repeat(10_000);
-    let mut deep_block = String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n");
+    let mut deep_block =
+        String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n");
     for i in 0..1000 {
         deep_block.push_str(&" ".repeat(4 + 2 * i));
         deep_block.push_str("- \n");
     }
-    let mut bomb = String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n    l0: &l0 [x, x]\n");
+    let mut bomb = String::from(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n    l0: &l0 [x, x]\n",
+    );
     for i in 1..32 {
         bomb.push_str(&format!("    l{i}: &l{i} [*l{p}, *l{p}]\n", p = i - 1));
     }
@@ -335,7 +408,9 @@ fn deep_nesting_and_alias_bombs_are_reported_not_fatal() {
         }
         if name == "bomb.yaml" {
             assert!(
-                diagnostics.iter().any(|d| d["message"].as_str().unwrap().contains("alias")),
+                diagnostics
+                    .iter()
+                    .any(|d| d["message"].as_str().unwrap().contains("alias")),
                 "{diagnostics:?}"
             );
         }

@@ -127,12 +127,60 @@ enum Mutation {
 }
 
 const TOKENS: &[&str] = &[
-    "{", "}", "[", "]", ",", ":", "\"", "'", "- ", "-", "? ", "&a ", "*a", "!!str ", "<<: *a\n",
-    "---\n", "...\n", "|\n", ">-\n", "#", "\n", "\r\n", "\t", "  ", "null", "true", "1e999",
-    "-0", "0x1F", "\"\\u", "\"\\ud800\"", "😀", "名", "\u{feff}", "\u{2028}", "\u{0}", "%YAML 1.2\n",
-    "{\"a\":", "[[", "]]", "key: value\n", "  - name: x\n", "image: :latest", "apiVersion: v1\n",
-    "kind: Pod\n", "containers:\n", "initContainers:\n", "restartPolicy: Always\n",
-    "sideCars:", "traits:", "type: sidecar\n", "properties:", "volumeMounts:", "env:",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"",
+    "'",
+    "- ",
+    "-",
+    "? ",
+    "&a ",
+    "*a",
+    "!!str ",
+    "<<: *a\n",
+    "---\n",
+    "...\n",
+    "|\n",
+    ">-\n",
+    "#",
+    "\n",
+    "\r\n",
+    "\t",
+    "  ",
+    "null",
+    "true",
+    "1e999",
+    "-0",
+    "0x1F",
+    "\"\\u",
+    "\"\\ud800\"",
+    "😀",
+    "名",
+    "\u{feff}",
+    "\u{2028}",
+    "\u{0}",
+    "%YAML 1.2\n",
+    "{\"a\":",
+    "[[",
+    "]]",
+    "key: value\n",
+    "  - name: x\n",
+    "image: :latest",
+    "apiVersion: v1\n",
+    "kind: Pod\n",
+    "containers:\n",
+    "initContainers:\n",
+    "restartPolicy: Always\n",
+    "sideCars:",
+    "traits:",
+    "type: sidecar\n",
+    "properties:",
+    "volumeMounts:",
+    "env:",
 ];
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -140,7 +188,8 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         (any::<usize>(), 0x20u8..0x7f).prop_map(|(p, b)| Mutation::FlipByte(p, b)),
         any::<usize>().prop_map(Mutation::DeleteLine),
         any::<usize>().prop_map(Mutation::DuplicateLine),
-        (any::<usize>(), proptest::sample::select(TOKENS)).prop_map(|(p, t)| Mutation::Insert(p, t)),
+        (any::<usize>(), proptest::sample::select(TOKENS))
+            .prop_map(|(p, t)| Mutation::Insert(p, t)),
         any::<usize>().prop_map(Mutation::TabIndent),
         any::<usize>().prop_map(Mutation::Truncate),
         (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::SwapLines(a, b)),
@@ -321,11 +370,17 @@ fn deep_texts(levels: usize) -> Vec<(&'static str, String)> {
     }
     vec![
         ("deep.json", "[".repeat(levels) + &"]".repeat(levels)),
-        ("deep.json", "{\"a\":".repeat(levels) + "1" + &"}".repeat(levels)),
+        (
+            "deep.json",
+            "{\"a\":".repeat(levels) + "1" + &"}".repeat(levels),
+        ),
         // Unclosed: the half-typed case.
         ("deep.json", "{\"spec\":".repeat(levels)),
         ("deep.yaml", "[".repeat(levels) + &"]".repeat(levels)),
-        ("deep.yaml", "{a: ".repeat(levels) + "1" + &"}".repeat(levels)),
+        (
+            "deep.yaml",
+            "{a: ".repeat(levels) + "1" + &"}".repeat(levels),
+        ),
         ("deep.yaml", "- ".repeat(levels) + "x\n"),
         ("deep.yaml", block_map),
         (
@@ -374,7 +429,9 @@ fn ten_thousand_levels_of_nesting_neither_overflow_nor_go_unreported() {
 /// memory or time.
 #[test]
 fn a_yaml_alias_bomb_is_bounded() {
-    let mut text = String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n    l0: &l0 [x, x]\n");
+    let mut text = String::from(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n    l0: &l0 [x, x]\n",
+    );
     for i in 1..30 {
         let p = i - 1;
         text.push_str(&format!("    l{i}: &l{i} [*l{p}, *l{p}]\n"));
@@ -385,7 +442,11 @@ fn a_yaml_alias_bomb_is_bounded() {
         let settings = Settings::default();
         let analysis = invariants::check_analysis(&text, "bomb.yaml", &settings);
         assert!(
-            analysis.syntax.errors.iter().any(|e| e.message.contains("alias")),
+            analysis
+                .syntax
+                .errors
+                .iter()
+                .any(|e| e.message.contains("alias")),
             "{:?}",
             analysis.syntax.errors
         );
@@ -393,7 +454,11 @@ fn a_yaml_alias_bomb_is_bounded() {
         invariants::check_render(&analysis, &text, text.len() - 3, &settings);
         invariants::check_at(&analysis, &text, text.len() - 3, &settings);
     });
-    assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 /// Random edit scripts through the server's document store, in process, in each column unit:
@@ -418,7 +483,7 @@ fn edit_scripts_through_the_document_store_follow_the_model() {
         let uri: Uri = "file:///r/script.yaml".parse().unwrap();
         let mut model = String::new();
         for _ in 0..rng.below(12) {
-            model.push_str(*rng.pick(edit_model::ATOMS));
+            model.push_str(rng.atom());
         }
         store.open(uri.clone(), 1, &model);
         for step in 0..40 {

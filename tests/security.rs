@@ -75,8 +75,17 @@ fn tokio_has_no_network_or_process_features() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = std::process::Command::new(cargo)
         .args([
-            "tree", "-p", "sidecar-lsp", "-e", "normal", "--prefix", "none", "--offline",
-            "--locked", "-f", "{p} {f}",
+            "tree",
+            "-p",
+            "sidecar-lsp",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--offline",
+            "--locked",
+            "-f",
+            "{p} {f}",
         ])
         .current_dir(files::repo_root())
         .output()
@@ -98,7 +107,10 @@ fn tokio_has_no_network_or_process_features() {
         .split(',')
         .collect();
     for forbidden in ["net", "process", "full", "signal"] {
-        assert!(!features.contains(forbidden), "tokio feature {forbidden}: {tokio}");
+        assert!(
+            !features.contains(forbidden),
+            "tokio feature {forbidden}: {tokio}"
+        );
     }
 }
 
@@ -187,6 +199,12 @@ fn the_only_file_written_is_the_preview() {
         .iter()
         .filter(|f| !f.starts_with("lsp/preview.rs:"))
         .collect();
-    assert!(outside.is_empty(), "files written outside the preview: {outside:?}");
-    assert!(!found.is_empty(), "the preview's write was not seen: the check is blind");
+    assert!(
+        outside.is_empty(),
+        "files written outside the preview: {outside:?}"
+    );
+    assert!(
+        !found.is_empty(),
+        "the preview's write was not seen: the check is blind"
+    );
 }

@@ -2,6 +2,9 @@
 //! requests decoded from the input are applied through the server's document store, checked
 //! against a plain `String` model of LSP text sync after every step, and each request runs the
 //! analysis and the editor features at the requested position.
+//!
+//! Input: a byte for the column unit, a byte for the file name, a two-byte length and the
+//! opening text, then operations (one byte each, with their positions and texts).
 
 #![no_main]
 
@@ -56,7 +59,11 @@ fuzz_target!(|data: &[u8]| {
     let uri: Uri = format!("file:///fuzz/{path}").parse().unwrap();
     let settings = Settings::default();
     let store = DocumentStore::default();
-    let mut model = input.text();
+    // The opening text: a two-byte length, then that many bytes (invalid UTF-8 replaced).
+    let len = (usize::from(input.next()) << 8 | usize::from(input.next())).min(input.0.len());
+    let (opening, ops) = input.0.split_at(len);
+    input.0 = ops;
+    let mut model = String::from_utf8_lossy(opening).into_owned();
     store.open(uri.clone(), 1, &model);
     let mut steps = 0;
     while !input.0.is_empty() && steps < 64 {
@@ -76,20 +83,20 @@ fuzz_target!(|data: &[u8]| {
                     start: Position::new(start.0, start.1),
                     end: Position::new(end.0, end.1),
                 };
-                store
-                    .lock()
-                    .get_mut(&uri)
-                    .expect("open")
-                    .apply_change(Some(range), &new_text, column_unit);
+                store.lock().get_mut(&uri).expect("open").apply_change(
+                    Some(range),
+                    &new_text,
+                    column_unit,
+                );
                 edit_model::apply(&mut model, Some((start, end)), &new_text, unit);
             }
             5 => {
                 let new_text = input.text();
-                store
-                    .lock()
-                    .get_mut(&uri)
-                    .expect("open")
-                    .apply_change(None, &new_text, column_unit);
+                store.lock().get_mut(&uri).expect("open").apply_change(
+                    None,
+                    &new_text,
+                    column_unit,
+                );
                 model = new_text;
             }
             6 => {
@@ -102,7 +109,14 @@ fuzz_target!(|data: &[u8]| {
                 let at = position(&mut input);
                 let text = store.lock().get_mut(&uri).expect("open").text();
                 let index = LineIndex::new(&text);
-                let offset = index.offset(&text, LineCol { line: at.0, col: at.1 }, column_unit);
+                let offset = index.offset(
+                    &text,
+                    LineCol {
+                        line: at.0,
+                        col: at.1,
+                    },
+                    column_unit,
+                );
                 assert_eq!(
                     offset,
                     edit_model::offset(&text, at.0, at.1, unit),

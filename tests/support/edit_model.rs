@@ -69,8 +69,11 @@ pub fn offset(text: &str, line: u32, col: u32, unit: Unit) -> usize {
     end
 }
 
+/// An LSP range as ((line, column), (line, column)).
+pub type LineRange = ((u32, u32), (u32, u32));
+
 /// Apply one content change: replace the range (or the whole text when `None`) by `new_text`.
-pub fn apply(text: &mut String, range: Option<((u32, u32), (u32, u32))>, new_text: &str, unit: Unit) {
+pub fn apply(text: &mut String, range: Option<LineRange>, new_text: &str, unit: Unit) {
     let Some(((l0, c0), (l1, c1))) = range else {
         *text = new_text.to_string();
         return;
@@ -102,6 +105,11 @@ impl Lcg {
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
+
+    /// One of [`ATOMS`].
+    pub fn atom(&mut self) -> &'static str {
+        ATOMS[self.below(ATOMS.len() as u64) as usize]
+    }
 }
 
 /// Pieces of text that stress synchronisation: surrogate pairs, CRLF and lone CR, multi-byte
@@ -130,16 +138,16 @@ pub const ATOMS: &[&str] = &[
 
 /// A random edit of `text`: (range, new text). Ranges may lie past the end, be reversed, span
 /// lines, or start or end inside a surrogate pair or a `\r\n`.
-pub fn random_edit(rng: &mut Lcg, text: &str) -> (Option<((u32, u32), (u32, u32))>, String) {
+pub fn random_edit(rng: &mut Lcg, text: &str) -> (Option<LineRange>, String) {
     let lines = line_count(text) as u64;
     if rng.below(40) == 0 {
         let mut whole = String::new();
         for _ in 0..rng.below(30) {
-            whole.push_str(*rng.pick(ATOMS));
+            whole.push_str(rng.atom());
         }
         return (None, whole);
     }
-    let mut position = |rng: &mut Lcg| (rng.below(lines + 2) as u32, rng.below(14) as u32);
+    let position = |rng: &mut Lcg| (rng.below(lines + 2) as u32, rng.below(14) as u32);
     let start = position(rng);
     let end = if rng.below(3) == 0 {
         start
@@ -148,7 +156,7 @@ pub fn random_edit(rng: &mut Lcg, text: &str) -> (Option<((u32, u32), (u32, u32)
     };
     let mut new_text = String::new();
     for _ in 0..rng.below(4) {
-        new_text.push_str(*rng.pick(ATOMS));
+        new_text.push_str(rng.atom());
     }
     (Some((start, end)), new_text)
 }

@@ -312,7 +312,8 @@ fn read_input(input: &Input) -> Result<(String, Option<String>, String), RunErro
             };
             // Opened without blocking (a named pipe put in the file's place since it was found
             // would block the open for ever), then checked on the open handle.
-            let file = open_without_blocking(path).map_err(|e| error(format!("cannot read: {e}")))?;
+            let file =
+                open_without_blocking(path).map_err(|e| error(format!("cannot read: {e}")))?;
             let metadata = file
                 .metadata()
                 .map_err(|e| error(format!("cannot read: {e}")))?;

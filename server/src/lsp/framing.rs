@@ -322,7 +322,10 @@ where
                 },
             };
             if let Some(answer) = answer {
-                tracing::warn!("answered a malformed message: {}", answer["error"]["message"]);
+                tracing::warn!(
+                    "answered a malformed message: {}",
+                    answer["error"]["message"]
+                );
                 let _ = answers.send(frame(answer.to_string().as_bytes()));
             }
         }
@@ -478,26 +481,53 @@ mod tests {
             ("\u{fffd}", Value::Null, PARSE_ERROR),
             ("42", Value::Null, INVALID_REQUEST),
             ("[]", Value::Null, INVALID_REQUEST),
-            (r#"[{"jsonrpc":"2.0","id":1,"method":"x"}]"#, Value::Null, INVALID_REQUEST),
-            (r#"{"jsonrpc":"1.0","id":7,"method":"x"}"#, json!(7), INVALID_REQUEST),
+            (
+                r#"[{"jsonrpc":"2.0","id":1,"method":"x"}]"#,
+                Value::Null,
+                INVALID_REQUEST,
+            ),
+            (
+                r#"{"jsonrpc":"1.0","id":7,"method":"x"}"#,
+                json!(7),
+                INVALID_REQUEST,
+            ),
             (r#"{"id":"q","method":"x"}"#, json!("q"), INVALID_REQUEST),
-            (r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#, Value::Null, INVALID_REQUEST),
-            (r#"{"jsonrpc":"2.0","id":2,"method":7}"#, json!(2), INVALID_REQUEST),
+            (
+                r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#,
+                Value::Null,
+                INVALID_REQUEST,
+            ),
+            (
+                r#"{"jsonrpc":"2.0","id":2,"method":7}"#,
+                json!(2),
+                INVALID_REQUEST,
+            ),
             (r#"{"jsonrpc":"2.0"}"#, Value::Null, INVALID_REQUEST),
             (r#"{"jsonrpc":"2.0","id":4}"#, json!(4), INVALID_REQUEST),
-            (r#"{"jsonrpc":"2.0","id":5,"method":"$/x"}"#, json!(5), METHOD_NOT_FOUND),
+            (
+                r#"{"jsonrpc":"2.0","id":5,"method":"$/x"}"#,
+                json!(5),
+                METHOD_NOT_FOUND,
+            ),
         ];
         for (body, id, code) in answered {
             let Checked::Answer(answer) = check(body.as_bytes()) else {
                 panic!("{body} passed");
             };
-            assert_eq!((answer["id"].clone(), answer["error"]["code"].as_i64()), (id, Some(code)), "{body}");
+            assert_eq!(
+                (answer["id"].clone(), answer["error"]["code"].as_i64()),
+                (id, Some(code)),
+                "{body}"
+            );
         }
         let Checked::Answer(not_utf8) = check(&[0xff, b'{', b'}']) else {
             panic!("bytes that are not UTF-8 passed");
         };
         assert_eq!(not_utf8["error"]["code"], PARSE_ERROR);
-        assert_eq!(check(br#"{"jsonrpc":"1.0","id":3,"result":1}"#), Checked::Drop);
+        assert_eq!(
+            check(br#"{"jsonrpc":"1.0","id":3,"result":1}"#),
+            Checked::Drop
+        );
     }
 
     #[test]
