@@ -20,10 +20,11 @@
 
 use std::io;
 
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
-use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::jsonrpc::{Id, Response};
 
 /// The largest message accepted (a document of several hundred MiB, JSON-escaped).
 pub const MAX_MESSAGE_BYTES: usize = 1 << 30;
@@ -64,10 +65,63 @@ fn usable_id(message: &Value) -> Value {
     }
 }
 
-/// Whether a JSON object has a `method` member (of any value).
-fn has_method(text: &str) -> bool {
-    serde_json::from_str::<serde_json::Map<String, Value>>(text)
-        .is_ok_and(|object| object.contains_key("method"))
+/// The members of a message that decide whether the transport accepts it, unparsed: one pass
+/// over the text that allocates nothing (a `didOpen` may carry many MiB).
+#[derive(serde::Deserialize)]
+struct Members<'a> {
+    #[serde(borrow, default, deserialize_with = "present")]
+    jsonrpc: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    method: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    id: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    params: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    result: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    error: Option<&'a RawValue>,
+}
+
+/// A member that is there, even as `null`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue as serde::Deserialize>::deserialize(d).map(Some)
+}
+
+/// `Some(Pass)` for what the transport accepts (its `Response`, else its `Request`), `Some` of
+/// an answer for a request it would leave unanswered, `None` for the rest (to be diagnosed).
+fn check_fields(text: &str) -> Option<Checked> {
+    let members: Members = serde_json::from_str(text).ok()?;
+    if members.method.is_none() && (members.result.is_some() || members.error.is_some()) {
+        // Responses are small: the transport's own type decides.
+        return serde_json::from_str::<Response>(text)
+            .is_ok()
+            .then_some(Checked::Pass);
+    }
+    // A request or notification, as the transport reads one: `"jsonrpc": "2.0"`, a string
+    // method (it would take a missing one for "" and ignore the message), an integer, string
+    // or null id, any params.
+    let version: String = serde_json::from_str(members.jsonrpc?.get()).ok()?;
+    let method: String = serde_json::from_str(members.method?.get()).ok()?;
+    let id: Option<Id> = match members.id {
+        Some(id) => Some(serde_json::from_str(id.get()).ok()?),
+        None => None,
+    };
+    let _ = members.params;
+    if version != "2.0" {
+        return None;
+    }
+    // It answers nothing to a request of an unknown `$/` method (only notifications may go
+    // unanswered), so the client would wait for ever.
+    if let (Some(id), true) = (id, method.starts_with("$/")) {
+        let id = serde_json::to_value(id).unwrap_or(Value::Null);
+        return Some(Checked::Answer(error(
+            id,
+            METHOD_NOT_FOUND,
+            &format!("Method not found: {method}"),
+        )));
+    }
+    Some(Checked::Pass)
 }
 
 /// Check one message body.
@@ -79,26 +133,8 @@ pub fn check(body: &[u8]) -> Checked {
             "Parse error: the message is not UTF-8",
         ));
     };
-    // The transport's own types, in its order: whatever they accept, it accepts, with two
-    // exceptions.
-    if serde_json::from_str::<Response>(text).is_ok() {
-        return Checked::Pass;
-    }
-    if let Ok(request) = serde_json::from_str::<Request>(text) {
-        // It answers nothing to a request of an unknown `$/` method (only notifications may go
-        // unanswered), so the client would wait for ever.
-        if let (Some(id), true) = (request.id(), request.method().starts_with("$/")) {
-            let id = serde_json::to_value(id).unwrap_or(Value::Null);
-            return Checked::Answer(error(
-                id,
-                METHOD_NOT_FOUND,
-                &format!("Method not found: {}", request.method()),
-            ));
-        }
-        // It reads a missing method as an empty one (a notification it then ignores).
-        if !request.method().is_empty() || has_method(text) {
-            return Checked::Pass;
-        }
+    if let Some(checked) = check_fields(text) {
+        return checked;
     }
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
@@ -528,6 +564,56 @@ mod tests {
             check(br#"{"jsonrpc":"1.0","id":3,"result":1}"#),
             Checked::Drop
         );
+    }
+
+    /// Over messages built from every kind of member value, the guard passes exactly what the
+    /// transport's own types accept (less `$/` requests, and messages without a method).
+    #[test]
+    fn the_guard_agrees_with_the_transport() {
+        use proptest::prelude::*;
+        use tower_lsp_server::jsonrpc::Request;
+        let values = [
+            "\"2.0\"", "\"1.0\"", "null", "1", "1.5", "-3", "\"s\"", "{}", "[]", "true",
+        ];
+        let names = ["jsonrpc", "method", "id", "params", "result", "error"];
+        let member = (0..names.len(), 0..values.len() + 3);
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        runner
+            .run(&proptest::collection::vec(member, 0..7), |members| {
+                let body = members
+                    .iter()
+                    .map(|&(n, v)| {
+                        let value = match v.checked_sub(values.len()) {
+                            None => values[v].to_string(),
+                            Some(0) => "\"textDocument/hover\"".into(),
+                            Some(1) => "\"$/x\"".into(),
+                            Some(_) => r#"{"code": -32601, "message": "m"}"#.into(),
+                        };
+                        format!("\"{}\": {value}", names[n])
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let body = format!("{{{body}}}");
+                let response = serde_json::from_str::<Response>(&body).is_ok();
+                let request = serde_json::from_str::<Request>(&body).ok();
+                let accepted = response || request.is_some();
+                match check(body.as_bytes()) {
+                    Checked::Pass => prop_assert!(accepted, "{body} passed"),
+                    Checked::Answer(answer) => {
+                        let dollar = request
+                            .as_ref()
+                            .is_some_and(|r| r.method().starts_with("$/") && r.id().is_some());
+                        let no_method = request.as_ref().is_some_and(|r| r.method().is_empty());
+                        prop_assert!(
+                            !response && (!accepted || dollar || no_method),
+                            "{body} answered {answer}"
+                        );
+                    }
+                    Checked::Drop => prop_assert!(!response, "{body} dropped"),
+                }
+                Ok(())
+            })
+            .unwrap();
     }
 
     #[test]
