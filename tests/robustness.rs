@@ -26,6 +26,8 @@ use sidecar_lsp::syntax::MAX_DEPTH;
 struct Input {
     name: String,
     text: String,
+    /// One of our examples or fixtures (small: every offset is tried), not a corpus file.
+    ours: bool,
 }
 
 fn corpus_dir() -> Option<PathBuf> {
@@ -41,19 +43,23 @@ fn inputs() -> &'static [Input] {
     static INPUTS: OnceLock<Vec<Input>> = OnceLock::new();
     INPUTS.get_or_init(|| {
         let root = files::repo_root();
-        let mut dirs = vec![root.join("examples"), root.join("tests/fixtures")];
+        let mut dirs = vec![
+            (root.join("examples"), true),
+            (root.join("tests/fixtures"), true),
+        ];
         match corpus_dir() {
-            Some(dir) => dirs.push(dir),
+            Some(dir) => dirs.push((dir, false)),
             None => eprintln!(
                 "note: corpus absent (set SIDECAR_LSP_CORPUS or add ../shared/corpus); \
                  mutating only examples/ and tests/fixtures/"
             ),
         }
         dirs.iter()
-            .flat_map(|d| files::data_files_under(d))
-            .map(|path| Input {
+            .flat_map(|(d, ours)| files::data_files_under(d).into_iter().map(|p| (p, *ours)))
+            .map(|(path, ours)| Input {
                 name: path.file_name().unwrap().to_string_lossy().into_owned(),
                 text: std::fs::read_to_string(&path).expect("a UTF-8 test file"),
+                ours,
             })
             .collect()
     })
@@ -97,7 +103,8 @@ fn every_feature_at_every_offset_of_every_file_never_panics() {
         let analysis = invariants::check_analysis(text, &input.name, &settings);
         invariants::check_document_features(&analysis, text, &settings);
         invariants::check_render(&analysis, text, text.len() / 3, &settings);
-        for offset in invariants::cursor_offsets(text, 400) {
+        let budget = if input.ours { usize::MAX } else { 250 };
+        for offset in invariants::cursor_offsets(text, budget) {
             invariants::check_at(&analysis, text, offset, &settings);
         }
         // Offsets that are past the end or inside a character are clamped, never trusted.
