@@ -345,7 +345,11 @@ where
                 Event::Answer(answer) => Some(answer),
                 Event::Body(body) => match check(&body) {
                     Checked::Pass => {
-                        if server.write_all(&frame(&body)).await.is_err() {
+                        // Header and body apart: a large body is not copied once more.
+                        let header = format!("Content-Length: {}\r\n\r\n", body.len());
+                        if server.write_all(header.as_bytes()).await.is_err()
+                            || server.write_all(&body).await.is_err()
+                        {
                             return;
                         }
                         None
