@@ -12,7 +12,35 @@ const GOOD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  
 
 /// Run `sidecar-lsp lint --format json` on `args` in `dir`, with a deadline (a hang fails).
 fn lint(dir: &Path, args: &[&str]) -> (Output, Value) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sidecar-lsp"))
+    lint_as(dir, args, false)
+}
+
+/// Whether we are root, who reads mode-000 files.
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Whether `setpriv` (util-linux) can run a command as `nobody`.
+fn can_drop_to_nobody() -> bool {
+    Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "true"])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Like [`lint`]; as `nobody` (through `setpriv`) when `as_nobody`, so that permissions bite
+/// even when the tests run as root.
+fn lint_as(dir: &Path, args: &[&str], as_nobody: bool) -> (Output, Value) {
+    let binary = env!("CARGO_BIN_EXE_sidecar-lsp");
+    let mut command = if as_nobody {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", binary]);
+        c
+    } else {
+        Command::new(binary)
+    };
+    let mut child = command
         .arg("lint")
         .arg("--format")
         .arg("json")
@@ -48,11 +76,6 @@ fn assert_good_file_linted(json: &Value, name: &str) {
         .iter()
         .any(|d| d["code"] == "K101" && d["path"].as_str().unwrap().ends_with(name));
     assert!(found, "{name} was not linted: {json}");
-}
-
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
 }
 
 /// Each bad input named on the command line beside a good file: one error line naming it.
@@ -174,27 +197,74 @@ fn a_walked_directory_with_unusable_entries() {
     );
 }
 
-/// A file named explicitly that cannot be opened (not root), and a directory named explicitly
-/// that cannot be listed.
+/// Files and directories without permission, named explicitly and met in a walk: each is
+/// reported, the rest linted. As root (who reads everything) the linter runs as `nobody`.
 #[test]
-fn unreadable_paths_named_explicitly() {
-    if is_root() {
-        eprintln!("note: running as root, which reads mode-000 files; covered by the other tests");
+fn paths_without_permission_are_reported_and_the_rest_linted() {
+    let as_nobody = is_root();
+    if as_nobody && !can_drop_to_nobody() {
+        eprintln!("note: root without setpriv reads mode-000 files; permission cases skipped");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    use std::os::unix::fs::PermissionsExt;
+    // `nobody` must reach the directory.
+    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::create_dir(d.join("walked")).unwrap();
+    std::fs::create_dir(d.join("walked/locked")).unwrap();
+    std::fs::write(d.join("walked/locked/hidden.yaml"), GOOD).unwrap();
+    std::fs::write(d.join("walked/visible.yaml"), GOOD).unwrap();
+    std::fs::write(d.join("walked/sealed.yaml"), GOOD).unwrap();
+    for (path, mode) in [("walked/locked", 0o000), ("walked/sealed.yaml", 0o000)] {
+        std::fs::set_permissions(d.join(path), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let (output, json) = lint_as(d, &["walked"], as_nobody);
+    std::fs::set_permissions(
+        d.join("walked/locked"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let err = stderr(&output);
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("error: walked/locked: cannot read")
+                && l.contains("ermission denied")),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("error: walked/sealed.yaml: cannot read")),
+        "{err}"
+    );
+    assert_good_file_linted(&json, "walked/visible.yaml");
+    assert_eq!(json["files"], 1, "{json}");
+    assert_eq!(output.status.code(), Some(2), "{err}");
+}
+
+/// A file named explicitly that cannot be opened, and a directory named explicitly that cannot
+/// be listed.
+#[test]
+fn unreadable_paths_named_explicitly() {
+    let as_nobody = is_root();
+    if as_nobody && !can_drop_to_nobody() {
+        eprintln!("note: root without setpriv reads mode-000 files; permission cases skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::write(d.join("good.yaml"), GOOD).unwrap();
     std::fs::write(d.join("secret.yaml"), GOOD).unwrap();
     std::fs::create_dir(d.join("closed")).unwrap();
-    use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(
         d.join("secret.yaml"),
         std::fs::Permissions::from_mode(0o000),
     )
     .unwrap();
     std::fs::set_permissions(d.join("closed"), std::fs::Permissions::from_mode(0o000)).unwrap();
-    let (output, json) = lint(d, &["secret.yaml", "closed", "good.yaml"]);
+    let (output, json) = lint_as(d, &["secret.yaml", "closed", "good.yaml"], as_nobody);
     std::fs::set_permissions(d.join("closed"), std::fs::Permissions::from_mode(0o755)).unwrap();
     let err = stderr(&output);
     assert!(err.contains("error: secret.yaml: cannot read"), "{err}");
