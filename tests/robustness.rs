@@ -119,6 +119,9 @@ fn every_feature_at_every_offset_of_every_file_never_panics() {
 enum Mutation {
     /// Replace the byte at (position mod length) by this ASCII byte.
     FlipByte(usize, u8),
+    /// Replace the character near the position by a multi-byte one (or a blank that is not
+    /// ASCII), as an invalid byte read leniently becomes U+FFFD.
+    FlipChar(usize, char),
     /// Delete the line (mod line count).
     DeleteLine(usize),
     /// Duplicate the line (mod line count).
@@ -190,9 +193,16 @@ const TOKENS: &[&str] = &[
     "env:",
 ];
 
+/// Characters of two, three and four bytes, and blanks that are not ASCII.
+const WIDE: &[char] = &[
+    'é', '名', '😀', '\u{fffd}', '\u{a0}', '\u{2028}', '\u{3000}',
+];
+
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         (any::<usize>(), 0x20u8..0x7f).prop_map(|(p, b)| Mutation::FlipByte(p, b)),
+        (any::<usize>(), proptest::sample::select(WIDE))
+            .prop_map(|(p, c)| Mutation::FlipChar(p, c)),
         any::<usize>().prop_map(Mutation::DeleteLine),
         any::<usize>().prop_map(Mutation::DuplicateLine),
         (any::<usize>(), proptest::sample::select(TOKENS))
@@ -219,6 +229,12 @@ fn apply(text: &mut String, m: &Mutation) -> usize {
             let width = text[at..].chars().next().map_or(0, char::len_utf8);
             text.replace_range(at..at + width, &(b as char).to_string());
             at
+        }
+        Mutation::FlipChar(p, c) => {
+            let at = floor(text, p % len);
+            let width = text[at..].chars().next().map_or(0, char::len_utf8);
+            text.replace_range(at..at + width, &c.to_string());
+            at + c.len_utf8()
         }
         Mutation::DeleteLine(i) if !lines.is_empty() => {
             let i = i % line_count;
@@ -279,7 +295,7 @@ fn runner(cases: u32) -> TestRunner {
 fn mutated_files_never_panic() {
     let inputs = inputs();
     let strategy = (0..inputs.len(), proptest::collection::vec(mutation(), 1..5));
-    runner(600)
+    runner(1500)
         .run(&strategy, |(file, mutations)| {
             let input = &inputs[file];
             let mut text = input.text.clone();
