@@ -13,6 +13,8 @@ mod edit_model;
 mod files;
 #[path = "support/invariants.rs"]
 mod invariants;
+#[path = "support/session.rs"]
+mod session;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -534,4 +536,33 @@ fn edit_scripts_through_the_document_store_follow_the_model() {
             );
         }
     }
+}
+
+/// Every input a fuzz target once crashed on (`tests/fixtures/fuzz/<target>/`), replayed
+/// through the same target body.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    let dir = files::repo_root().join("tests/fixtures/fuzz");
+    let targets: [(&str, fn(&[u8])); 3] = [
+        ("analysis", invariants::fuzz_analysis),
+        ("render", invariants::fuzz_render),
+        ("session", session::fuzz_session),
+    ];
+    let mut replayed = 0;
+    for (target, run) in targets {
+        let Ok(entries) = std::fs::read_dir(dir.join(target)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let data = std::fs::read(entry.path()).unwrap();
+            eprintln!("replaying {target}/{}", entry.file_name().to_string_lossy());
+            run(&data);
+            replayed += 1;
+        }
+    }
+    assert!(
+        replayed >= 2,
+        "the fuzz findings were not found in {}",
+        dir.display()
+    );
 }

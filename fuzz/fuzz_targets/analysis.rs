@@ -11,16 +11,4 @@ use libfuzzer_sys::fuzz_target;
 #[path = "../../tests/support/invariants.rs"]
 mod invariants;
 
-fuzz_target!(|data: &[u8]| {
-    let Some((&which, rest)) = data.split_first() else {
-        return;
-    };
-    let (cursor, body) = rest.split_at(rest.len().min(2));
-    let text = String::from_utf8_lossy(body);
-    let path = invariants::PATHS[which as usize % invariants::PATHS.len()];
-    let settings = sidecar_lsp::config::Settings::default();
-    let analysis = invariants::check_analysis(&text, path, &settings);
-    invariants::check_document_features(&analysis, &text, &settings);
-    let offset = cursor.iter().fold(0usize, |a, &b| a << 8 | b as usize) % (text.len() + 2);
-    invariants::check_at(&analysis, &text, offset, &settings);
-});
+fuzz_target!(|data: &[u8]| invariants::fuzz_analysis(data));

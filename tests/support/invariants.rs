@@ -2,7 +2,8 @@
 //! panic, and every span they hand out lies inside the text on character boundaries.
 //!
 //! Shared by the property tests (`tests/robustness.rs`) and the fuzz targets (`fuzz/`), which
-//! include this file by path.
+//! include this file by path; the targets' bodies are here too, so that a fuzz finding replays
+//! as a test (`tests/fixtures/fuzz/`).
 
 #![allow(dead_code)]
 
@@ -173,4 +174,36 @@ pub fn check_everything(text: &str, path: &str, offsets: &[usize]) {
     for &offset in offsets {
         check_at(&analysis, text, offset, &settings);
     }
+}
+
+/// Split a fuzz input into (file name, cursor offset, text): one byte choosing the name, two
+/// bytes of offset, then the text (invalid UTF-8 replaced, as the server never sees it).
+pub fn decode_input(data: &[u8]) -> Option<(&'static str, usize, String)> {
+    let (&which, rest) = data.split_first()?;
+    let (cursor, body) = rest.split_at(rest.len().min(2));
+    let text = String::from_utf8_lossy(body).into_owned();
+    let path = PATHS[which as usize % PATHS.len()];
+    let offset = cursor.iter().fold(0usize, |a, &b| a << 8 | b as usize) % (text.len() + 2);
+    Some((path, offset, text))
+}
+
+/// The `analysis` fuzz target: analysis, document features and cursor features.
+pub fn fuzz_analysis(data: &[u8]) {
+    let Some((path, offset, text)) = decode_input(data) else {
+        return;
+    };
+    let settings = Settings::default();
+    let analysis = check_analysis(&text, path, &settings);
+    check_document_features(&analysis, &text, &settings);
+    check_at(&analysis, &text, offset, &settings);
+}
+
+/// The `render` fuzz target.
+pub fn fuzz_render(data: &[u8]) {
+    let Some((path, offset, text)) = decode_input(data) else {
+        return;
+    };
+    let settings = Settings::default();
+    let analysis = analyze(&text, Some(path), &settings);
+    check_render(&analysis, &text, offset, &settings);
 }
