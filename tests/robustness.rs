@@ -543,7 +543,8 @@ fn edit_scripts_through_the_document_store_follow_the_model() {
 #[test]
 fn fuzz_findings_stay_fixed() {
     let dir = files::repo_root().join("tests/fixtures/fuzz");
-    let targets: [(&str, fn(&[u8])); 3] = [
+    type Target = fn(&[u8]);
+    let targets: [(&str, Target); 3] = [
         ("analysis", invariants::fuzz_analysis),
         ("render", invariants::fuzz_render),
         ("session", session::fuzz_session),

@@ -35,7 +35,7 @@ impl Bytes<'_> {
         let mut out = String::new();
         for _ in 0..n {
             let b = self.next();
-            if b < 0x80 && b % 4 != 0 {
+            if b < 0x80 && !b.is_multiple_of(4) {
                 out.push(b as char);
             } else {
                 out.push_str(edit_model::ATOMS[b as usize % edit_model::ATOMS.len()]);
