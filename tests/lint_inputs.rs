@@ -2,6 +2,8 @@
 //! binary and non-UTF-8 files, link loops, huge files. Each gets one clear error; the other
 //! files are still linted; the exit status is 2 (README "Lint").
 
+#![cfg(unix)]
+
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
