@@ -1,4 +1,4 @@
-//! The real-world corpus in `../shared/corpus`: every `valid/` file gives no errors, every
+//! The real-world corpus in `../shared/corpus` (or `SIDECAR_LSP_CORPUS`): every `valid/` file gives no errors, every
 //! `invalid/` file gives the findings `corpus-expectations.toml` names (at the right line), and
 //! every dialect case its expected result. Skipped, with a message, where the corpus is absent.
 
@@ -34,7 +34,9 @@ struct Expected {
 }
 
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    let dir = std::env::var_os("SIDECAR_LSP_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
     dir.is_dir().then(|| dir.canonicalize().unwrap_or(dir))
 }
 
@@ -69,7 +71,7 @@ fn findings(dir: &Path, relative: &str) -> Vec<(String, usize, String, Severity)
 #[test]
 fn corpus() {
     let Some(dir) = corpus_dir() else {
-        eprintln!("corpus test skipped: ../shared/corpus is not there");
+        eprintln!("corpus test skipped: ../shared/corpus (or SIDECAR_LSP_CORPUS) is not there");
         return;
     };
     let expectations: Expectations =

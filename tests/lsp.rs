@@ -1,6 +1,8 @@
 //! The language server, driven over stdio as an editor drives it: lifecycle, document sync,
 //! diagnostics (pushed and pulled), settings, and position encodings.
 
+#[path = "support/edit_model.rs"]
+mod edit_model;
 #[path = "support/lsp_client.rs"]
 mod lsp_client;
 
@@ -219,6 +221,79 @@ fn a_thousand_rapid_changes_end_in_the_right_text_and_diagnostics() {
         last = v;
     }
     client.shutdown();
+}
+
+/// What the server says about a document, with its URI taken out (to compare two documents).
+fn everything_said_about(client: &mut LspClient, uri: &str, version: i64) -> Value {
+    let diagnostics = client.diagnostics(uri, version);
+    let doc = json!({"uri": uri});
+    let whole = range((0, 0), (100_000, 0));
+    let said = json!({
+        "diagnostics": diagnostics,
+        "symbols": client.request("textDocument/documentSymbol", json!({"textDocument": doc})),
+        "hints": client.request("textDocument/inlayHint", json!({"textDocument": doc, "range": whole})),
+        "lenses": client.request("textDocument/codeLens", json!({"textDocument": doc})),
+    });
+    serde_json::from_str(&said.to_string().replace(uri, "URI")).unwrap()
+}
+
+/// Random edit scripts (fixed seeds) through incremental `didChange`, one to three changes per
+/// notification, in UTF-16 and UTF-8: emoji (surrogate pairs), CRLF and lone CR, edits that
+/// start or end inside a surrogate pair or a `\r\n`, past the end, reversed, across lines, and
+/// whole-text replacements. The server ends with the same text as a `String` model of LSP text
+/// sync (`support/edit_model.rs`): everything it says about the edited document equals what it
+/// says about the model's text opened fresh.
+#[test]
+fn random_edit_scripts_end_in_the_text_a_fresh_open_gives() {
+    for (encoding, unit, seed) in [
+        ("utf-16", edit_model::Unit::Utf16, 7),
+        ("utf-8", edit_model::Unit::Utf8, 11),
+        ("utf-16", edit_model::Unit::Utf16, 13),
+    ] {
+        let (mut client, _) =
+            LspClient::initialized(json!({"general": {"positionEncodings": [encoding]}}));
+        let mut rng = edit_model::Lcg(seed);
+        let start = KUBERNETES.replace(
+            "name: app\n      image: envoy",
+            "name: Bad😀名\r\n      image: envoy",
+        );
+        let mut model = start.clone();
+        let edited = uri("script.yaml");
+        client.open(&edited, "yaml", 1, &start);
+        let mut version = 1;
+        for _ in 0..150 {
+            let mut changes = Vec::new();
+            for _ in 0..=rng.below(3) {
+                let (range, text) = edit_model::random_edit(&mut rng, &model);
+                edit_model::apply(&mut model, range, &text, unit);
+                changes.push(match range {
+                    Some((a, b)) => json!({"range": lsp_client::range(a, b), "text": text}),
+                    None => json!({"text": text}),
+                });
+            }
+            version += 1;
+            client.notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": edited, "version": version}, "contentChanges": changes}),
+            );
+        }
+        // Make sure the document ends up a recognised spec with findings that quote its text.
+        version += 1;
+        let tail = "\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: tail\nspec:\n  containers:\n    - name: Tail_😀\n      image: nginx\n";
+        let end = (edit_model::line_count(&model) as u32 + 5, 0);
+        edit_model::apply(&mut model, Some((end, end)), tail, unit);
+        client.change(&edited, version, range(end, end), tail);
+        let said = everything_said_about(&mut client, &edited, version);
+        let fresh = uri("fresh.yaml");
+        client.open(&fresh, "yaml", 1, &model);
+        let expected = everything_said_about(&mut client, &fresh, 1);
+        assert_eq!(
+            said, expected,
+            "{encoding} seed {seed}: the edited text left the model's {model:?}"
+        );
+        assert!(said["diagnostics"].to_string().contains("Tail_"), "{said}");
+        client.shutdown();
+    }
 }
 
 #[test]

@@ -32,6 +32,9 @@ pub struct LspClient {
     pub server_requests: Vec<Value>,
     /// Responses that arrived while another was awaited, by request id.
     early_responses: HashMap<i64, Value>,
+    /// Responses whose id is not an integer (`null` for answers to unreadable messages, or a
+    /// string id), in arrival order.
+    pub other_responses: VecDeque<Value>,
 }
 
 impl LspClient {
@@ -79,6 +82,7 @@ impl LspClient {
             settings: Value::Null,
             server_requests: Vec::new(),
             early_responses: HashMap::new(),
+            other_responses: VecDeque::new(),
         }
     }
 
@@ -109,6 +113,27 @@ impl LspClient {
         if let Some(stdin) = self.stdin.as_mut() {
             let _ = stdin.write_all(bytes);
             let _ = stdin.flush();
+        }
+    }
+
+    /// Send `body` as one frame with a correct `Content-Length`, whatever it holds.
+    pub fn send_frame(&mut self, body: &[u8]) {
+        let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        frame.extend_from_slice(body);
+        self.send_raw(&frame);
+    }
+
+    /// Wait for the next response whose id is not an integer (see `other_responses`).
+    pub fn other_response(&mut self) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(response) = self.other_responses.pop_front() {
+                return response;
+            }
+            let message = self
+                .next_message(deadline)
+                .expect("a response with a null or string id");
+            self.dispatch(message);
         }
     }
 
@@ -272,6 +297,11 @@ impl LspClient {
         self.wait_exit()
     }
 
+    /// Close the server's standard input (the client goes away).
+    pub fn close_input(&mut self) {
+        self.stdin.take();
+    }
+
     /// Wait (bounded) for the process to exit.
     pub fn wait_exit(&mut self) -> Option<i32> {
         let deadline = Instant::now() + TIMEOUT;
@@ -309,8 +339,11 @@ impl LspClient {
     fn dispatch(&mut self, message: Value) {
         let Some(method) = message.get("method").and_then(Value::as_str) else {
             // A response to another request in flight: keep it for `response`.
-            if let Some(id) = message.get("id").and_then(Value::as_i64) {
-                self.early_responses.insert(id, message);
+            match message.get("id").and_then(Value::as_i64) {
+                Some(id) => {
+                    self.early_responses.insert(id, message);
+                }
+                None => self.other_responses.push_back(message),
             }
             return;
         };

@@ -434,9 +434,12 @@ impl<'a> Cx<'a> {
         if let Some(prev) = previous_char(self.text, start)
             && !matches!(prev, b'{' | b'[' | b',' | b':')
         {
+            // Just after the last character that is not blank (which may take several bytes).
             let at = self.text[..start]
-                .rfind(|c: char| !c.is_whitespace())
-                .map_or(0, |i| i + 1);
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !c.is_whitespace())
+                .map_or(0, |(i, c)| i + c.len_utf8());
             edits.push(TextEdit::insert(at, ","));
         }
     }
@@ -1046,6 +1049,27 @@ mod tests {
     }
 
     const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  volumes:\n    - name: data\n      emptyDir: {}\n    - name: cache\n      emptyDir: {}\n  containers:\n    - name: app\n      image: nginx:1.27\n      ports:\n        - name: http\n          containerPort: 8080\n        - containerPort: 9090\n";
+
+    // ----- Robustness -----
+
+    #[test]
+    fn a_missing_comma_goes_after_a_multibyte_character() {
+        // Found by fuzzing: the comma was put one byte after the start of the last character
+        // before the cursor, inside it.
+        let r = run(
+            "{\n  \"name\": \"resizer\",\n  \"algorithmImage\": \"hkube/x:1.0\",\n  \"x\": 名\n  $0\n}\n",
+            "algorithm.json",
+        );
+        for item in &r.items {
+            for edit in &item.additional_edits {
+                assert!(
+                    r.text.is_char_boundary(edit.span.start as usize),
+                    "{item:?}"
+                );
+            }
+        }
+        assert!(r.accept("sideCars").contains("\"x\": 名,\n"));
+    }
 
     // ----- Kubernetes, YAML -----
 

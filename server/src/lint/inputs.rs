@@ -52,13 +52,13 @@ pub fn collect(
             files.insert(path.to_path_buf());
             named.insert(path.to_path_buf());
         } else if path.is_dir() {
-            walk(path, None, &mut files);
+            walk(path, None, &mut files, &mut errors);
         } else if is_glob(argument) {
             match Glob::new(argument) {
                 Ok(glob) => {
                     let base = glob_base(argument);
                     let before = files.len();
-                    walk(&base, Some(glob.compile_matcher()), &mut files);
+                    walk(&base, Some(glob.compile_matcher()), &mut files, &mut errors);
                     if files.len() == before {
                         errors.push(InputError {
                             argument: argument.clone(),
@@ -72,10 +72,7 @@ pub fn collect(
                 }),
             }
         } else {
-            let message = match std::fs::symlink_metadata(path) {
-                Ok(_) => "not a regular file or directory (a broken or looping link?)".to_string(),
-                Err(e) => e.to_string(),
-            };
+            let message = not_a_file(path);
             errors.push(InputError {
                 argument: argument.clone(),
                 message,
@@ -87,6 +84,44 @@ pub fn collect(
         Input::File(f, explicit)
     }));
     (inputs, errors)
+}
+
+/// Why `path`, which is neither a file nor a directory, cannot be linted.
+fn not_a_file(path: &Path) -> String {
+    let kind = match std::fs::symlink_metadata(path) {
+        Err(e) => return e.to_string(),
+        Ok(m) => m.file_type(),
+    };
+    if kind.is_symlink() {
+        return match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                "a broken symbolic link (its target does not exist)".to_string()
+            }
+            // A loop among them ("too many levels of symbolic links").
+            Err(e) => format!("a symbolic link that cannot be followed: {e}"),
+            Ok(_) => "a symbolic link to something that is not a file".to_string(),
+        };
+    }
+    format!("{}, not a regular file or directory", special_kind(&kind))
+}
+
+#[cfg(unix)]
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a named pipe"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "something else"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::FileType) -> &'static str {
+    "something else"
 }
 
 fn is_glob(s: &str) -> bool {
@@ -109,12 +144,25 @@ fn glob_base(glob: &str) -> PathBuf {
     }
 }
 
-fn walk(root: &Path, matcher: Option<GlobMatcher>, out: &mut BTreeSet<PathBuf>) {
+/// Collect the wanted files under `root`; directories that cannot be read are reported.
+fn walk(
+    root: &Path,
+    matcher: Option<GlobMatcher>,
+    out: &mut BTreeSet<PathBuf>,
+    errors: &mut Vec<InputError>,
+) {
     let walker = WalkBuilder::new(root)
         .require_git(false)
         .follow_links(false)
         .build();
-    for entry in walker.flatten() {
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                errors.push(walk_error(root, &e));
+                continue;
+            }
+        };
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
@@ -133,6 +181,24 @@ fn walk(root: &Path, matcher: Option<GlobMatcher>, out: &mut BTreeSet<PathBuf>) 
             }
         }
         out.insert(path.strip_prefix("./").unwrap_or(path).to_path_buf());
+    }
+}
+
+/// A walk error as an input error about the path it concerns.
+fn walk_error(root: &Path, error: &ignore::Error) -> InputError {
+    fn parts(error: &ignore::Error) -> (Option<&Path>, String) {
+        match error {
+            ignore::Error::WithPath { path, err } => (Some(path), parts(err).1),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                parts(err)
+            }
+            other => (None, other.to_string()),
+        }
+    }
+    let (path, message) = parts(error);
+    InputError {
+        argument: path.unwrap_or(root).display().to_string(),
+        message: format!("cannot read: {message}"),
     }
 }
 

@@ -310,8 +310,16 @@ fn read_input(input: &Input) -> Result<(String, Option<String>, String), RunErro
                 subject: shown.clone(),
                 message,
             };
-            let metadata =
-                std::fs::metadata(path).map_err(|e| error(format!("cannot read: {e}")))?;
+            // Opened without blocking (a named pipe put in the file's place since it was found
+            // would block the open for ever), then checked on the open handle.
+            let file =
+                open_without_blocking(path).map_err(|e| error(format!("cannot read: {e}")))?;
+            let metadata = file
+                .metadata()
+                .map_err(|e| error(format!("cannot read: {e}")))?;
+            if !metadata.is_file() {
+                return Err(error("not a regular file".into()));
+            }
             if metadata.len() > MAX_FILE_BYTES {
                 return Err(error(format!(
                     "too large to lint ({} MiB; the limit is {} MiB)",
@@ -319,11 +327,27 @@ fn read_input(input: &Input) -> Result<(String, Option<String>, String), RunErro
                     MAX_FILE_BYTES / (1024 * 1024)
                 )));
             }
-            let bytes = std::fs::read(path).map_err(|e| error(format!("cannot read: {e}")))?;
+            // Read no more than the limit allows, whatever the size said (a file may grow).
+            let mut bytes = Vec::with_capacity(metadata.len() as usize);
+            file.take(MAX_FILE_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| error(format!("cannot read: {e}")))?;
             let text = decode(&shown, bytes)?;
             Ok((shown.clone(), Some(shown), text))
         }
     }
+}
+
+/// Open `path` for reading; on Unix without waiting for a writer if it is a named pipe.
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 fn decode(shown: &str, bytes: Vec<u8>) -> Result<String, RunError> {

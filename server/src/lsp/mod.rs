@@ -10,8 +10,9 @@
 //! analysis is never published.
 
 mod convert;
-mod documents;
+pub mod documents;
 mod features;
+pub mod framing;
 mod preview;
 mod server;
 mod settings;
@@ -30,12 +31,34 @@ where
 {
     let (service, socket) = LspService::new(Backend::new);
     let shared = service.inner().shared.clone();
-    Server::new(input, output, socket)
+    // The transport reads and writes through pipes; `framing` stands between them and stdio, so
+    // that a malformed frame is answered instead of ending the transport's reading.
+    let (server_input, to_server) = tokio::io::duplex(PIPE_BYTES);
+    let (server_output, from_server) = tokio::io::duplex(PIPE_BYTES);
+    let (answers, answers_out) = tokio::sync::mpsc::unbounded_channel();
+    let read = framing::forward_input(input, to_server, answers);
+    let write = framing::forward_output(from_server, answers_out, output);
+    let serve = Server::new(server_input, server_output, socket)
         .concurrency_level(128)
-        .serve(service)
-        .await;
+        .serve(service);
+    let served = async move {
+        tokio::pin!(serve);
+        tokio::select! {
+            // `exit` (the client may keep its end open): stop reading.
+            () = &mut serve => {}
+            // The client closed its end: the transport sees the end of its input, and finishes.
+            () = read => serve.await,
+        }
+    };
+    let (_, written) = tokio::join!(served, write);
+    if let Err(e) = written {
+        tracing::warn!("cannot write to the client: {e}");
+    }
     shared.shut_down.load(std::sync::atomic::Ordering::Acquire)
 }
+
+/// Buffer size of the pipes between the transport and stdio.
+const PIPE_BYTES: usize = 256 * 1024;
 
 /// Serve LSP over stdin/stdout on a multi-threaded runtime; `Ok(false)` when `exit` came
 /// without `shutdown` (the process should then exit with 1).

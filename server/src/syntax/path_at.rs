@@ -179,13 +179,18 @@ fn yaml_path(text: &str, offset: usize, document: usize) -> CursorPath {
     let (item_dashes, column, rest) = peel_dashes(indent, &before[indent..]);
 
     // Key or value position on this line.
-    let (in_key, prefix, key_here) = match split_key(rest) {
-        Some((key, value)) => (false, value.trim_start().to_string(), Some(key.to_string())),
-        None => (true, rest.to_string(), None),
+    // `typed` is what was typed before the cursor: it ends at the cursor.
+    let (in_key, typed, key_here) = match split_key(rest) {
+        Some((key, value)) => (false, value.trim_start(), Some(key.to_string())),
+        None => (true, rest, None),
     };
-    let prefix = prefix.trim_matches(|c| c == '"' || c == '\'').to_string();
+    let quote = |c: char| c == '"' || c == '\'';
+    let prefix = typed.trim_matches(quote).to_string();
+    // The replacement starts after any opening quote; a closing one (the cursor just after a
+    // quoted word) stays inside it and does not move its start.
+    let opening = typed.len() - typed.trim_start_matches(quote).len();
     let replace = Span::new(
-        offset - prefix.len().min(offset - line_start),
+        (offset - typed.len() + opening).max(line_start),
         offset + after_cursor_len,
     );
 
@@ -348,6 +353,28 @@ mod tests {
 
     fn keys(p: &CursorPath) -> String {
         crate::syntax::field_path(&p.segments)
+    }
+
+    #[test]
+    fn a_closing_quote_before_the_cursor_does_not_shift_the_replaced_word() {
+        // Found by fuzzing: the closing quote was trimmed from the typed word's length, so the
+        // replacement started one byte late, inside a multi-byte character before it.
+        let text = "spec:\n  \"image\"|\n";
+        let p = at(text, Format::Yaml);
+        let clean = text.replacen('|', "", 1);
+        assert_eq!(p.prefix, "image");
+        assert_eq!(
+            &clean[p.replace.start as usize..p.replace.end as usize],
+            "image\""
+        );
+        let text = "spec:\n  \u{fffd}   \"image\"|\n";
+        let p = at(text, Format::Yaml);
+        let clean = text.replacen('|', "", 1);
+        assert!(clean.is_char_boundary(p.replace.start as usize), "{p:?}");
+        assert!(
+            clean[p.replace.start as usize..].starts_with('\u{fffd}'),
+            "{p:?}"
+        );
     }
 
     #[test]

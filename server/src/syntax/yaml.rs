@@ -421,10 +421,22 @@ impl<'t> Builder<'t> {
                         break;
                     }
                     let span = error_span(text, at - self.base, self.base);
+                    // The parser's own nesting limit (255 flow or block levels) ends the document
+                    // there; below it, [`MAX_DEPTH`] cuts the tree first.
+                    let too_deep =
+                        matches!(err.kind(), granit_parser::ErrorKind::RecursionLimitExceeded);
                     pass.errors.push(SyntaxError {
                         span,
-                        message: err.info(),
-                        kind: SyntaxErrorKind::Syntax,
+                        message: if too_deep {
+                            "nesting deeper than the YAML parser's limit of 255 levels; the rest of the document is skipped".into()
+                        } else {
+                            err.info()
+                        },
+                        kind: if too_deep {
+                            SyntaxErrorKind::TooDeep
+                        } else {
+                            SyntaxErrorKind::Syntax
+                        },
                     });
                     let failure = Failure {
                         error_at: at,
@@ -997,5 +1009,29 @@ mod tests {
         let text = "[".repeat(50_000);
         let t = parse(&text);
         assert!(!t.errors.is_empty());
+    }
+
+    #[test]
+    fn nesting_past_the_parsers_own_limit_is_reported_as_too_deep() {
+        // 300 levels: past MAX_DEPTH (cut by us) and the parser's 255 (where it stops).
+        for text in [
+            "{a: ".repeat(300) + "1" + &"}".repeat(300),
+            "- ".repeat(300) + "x\n",
+        ] {
+            let t = parse(&text);
+            let deep: Vec<_> = t
+                .errors
+                .iter()
+                .filter(|e| e.kind == SyntaxErrorKind::TooDeep)
+                .collect();
+            assert!(!deep.is_empty(), "{:?}", t.errors);
+            assert!(
+                t.errors
+                    .iter()
+                    .all(|e| !e.message.contains("recursion limit")),
+                "{:?}",
+                t.errors
+            );
+        }
     }
 }
