@@ -205,7 +205,11 @@ fn the_only_file_written_is_the_preview() {
         outside.is_empty(),
         "files written outside the preview and the named CLI outputs: {outside:?}"
     );
-    let main = &sources.iter().find(|(name, _)| name == "main.rs").unwrap().1;
+    let main = &sources
+        .iter()
+        .find(|(name, _)| name == "main.rs")
+        .unwrap()
+        .1;
     assert_eq!(
         main.matches("fs::write(").count(),
         2,
