@@ -69,7 +69,7 @@ if [[ -z $corpus ]]; then
         if [[ -d $candidate ]]; then corpus=$candidate; break; fi
     done
 fi
-versions="sidecar-lsp $("$target/sidecar-lsp" --version | awk '{print $2}') (release build, $(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
+versions="sidecar-lsp $("$target/sidecar-lsp" --version | head -n 1 | awk '{print $2}') (release build, $(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
 versions+="; yaml-language-server $YAML_LANGUAGE_SERVER on Node.js $(node --version)"
 versions+="; check-jsonschema $CHECK_JSONSCHEMA and kubernetes-validate $KUBERNETES_VALIDATE on Python $("$peers/venv/bin/python" -c 'import platform; print(platform.python_version())')"
 
