@@ -456,13 +456,17 @@ async function editorText(page, which, ready, timeout) {
   return last;
 }
 
-/** Open the Command Palette (F1 again if a hover or a toast swallowed the key). */
-async function openPalette(page) {
+/**
+ * Open the Command Palette and type `text` into it (F1 again if a hover, a toast or a refreshed
+ * editor swallowed the key or closed the palette before the text landed).
+ */
+async function openPalette(page, text) {
   const input = page.locator(".quick-input-widget input.input");
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press("F1");
     try {
       await input.waitFor({ state: "visible", timeout: 5_000 });
+      await input.fill(text, { timeout: 5_000 });
       return input;
     } catch (e) {
       if (attempt === 3) {
@@ -474,8 +478,7 @@ async function openPalette(page) {
 }
 
 async function quickOpen(page, name) {
-  const input = await openPalette(page);
-  await input.fill(name);
+  await openPalette(page, name);
   await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().waitFor({ timeout: 15_000 });
   await page.keyboard.press("Enter");
   await editor(page, `[data-uri$="/${name}"]`).waitFor({ timeout: 15_000 });
@@ -483,8 +486,7 @@ async function quickOpen(page, name) {
 
 /** Run the palette command titled exactly `title`; `then` is typed into the input it opens. */
 async function runCommand(page, title, then = undefined) {
-  const input = await openPalette(page);
-  await input.fill(`>${title}`);
+  const input = await openPalette(page, `>${title}`);
   const first = page.locator(".quick-input-list .monaco-list-row .label-name").first();
   const label = async () => (await first.innerText().catch(() => "")).replace(/\.\.\.$/, "").trim();
   await waitFor(async () => (await label()) === title, 15_000, () => `the palette to offer ${title} first`);
