@@ -199,20 +199,30 @@ fn a_walked_directory_with_unusable_entries() {
     );
 }
 
+/// A directory for the permission cases, and whether the linter must run as `nobody` (as root,
+/// who reads everything); `None` (with a note) when root cannot drop to `nobody`.
+fn permission_sandbox() -> Option<(tempfile::TempDir, bool)> {
+    use std::os::unix::fs::PermissionsExt;
+    let as_nobody = is_root();
+    if as_nobody && !can_drop_to_nobody() {
+        eprintln!("note: root without setpriv reads mode-000 files; permission cases skipped");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // `nobody` must reach the directory.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    Some((dir, as_nobody))
+}
+
 /// Files and directories without permission, named explicitly and met in a walk: each is
 /// reported, the rest linted. As root (who reads everything) the linter runs as `nobody`.
 #[test]
 fn paths_without_permission_are_reported_and_the_rest_linted() {
-    let as_nobody = is_root();
-    if as_nobody && !can_drop_to_nobody() {
-        eprintln!("note: root without setpriv reads mode-000 files; permission cases skipped");
+    let Some((dir, as_nobody)) = permission_sandbox() else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
+    };
     let d = dir.path();
     use std::os::unix::fs::PermissionsExt;
-    // `nobody` must reach the directory.
-    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::create_dir(d.join("walked")).unwrap();
     std::fs::create_dir(d.join("walked/locked")).unwrap();
     std::fs::write(d.join("walked/locked/hidden.yaml"), GOOD).unwrap();
@@ -248,15 +258,11 @@ fn paths_without_permission_are_reported_and_the_rest_linted() {
 /// be listed.
 #[test]
 fn unreadable_paths_named_explicitly() {
-    let as_nobody = is_root();
-    if as_nobody && !can_drop_to_nobody() {
-        eprintln!("note: root without setpriv reads mode-000 files; permission cases skipped");
+    let Some((dir, as_nobody)) = permission_sandbox() else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
+    };
     let d = dir.path();
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::write(d.join("good.yaml"), GOOD).unwrap();
     std::fs::write(d.join("secret.yaml"), GOOD).unwrap();
     std::fs::create_dir(d.join("closed")).unwrap();

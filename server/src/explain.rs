@@ -17,7 +17,7 @@ use crate::diagnostic::{Dialect, KubeVersion};
 use crate::ide::hover;
 use crate::ide::schema_lookup::{self, SchemaRef};
 use crate::schema::kubernetes_index;
-use crate::syntax::Segment;
+use crate::syntax::{Segment, schema_path};
 
 /// How deep `--recursive` lists fields (Kubernetes' pod spec needs about 8).
 const MAX_RECURSION: usize = 12;
@@ -181,7 +181,7 @@ pub fn explain(
         dialect: root.dialect(),
         kubernetes_version: settings.kube_version.schema_version().to_string(),
         path: normalised.join("."),
-        field_path: display_path(&segments),
+        field_path: schema_path(&segments),
         field: keys.last().cloned(),
         type_label: schema.type_label(),
         required,
@@ -375,23 +375,6 @@ fn first_sentence(text: &str) -> String {
         Some(end) => line[..=end].to_string(),
         None => line.to_string(),
     }
-}
-
-/// `spec.containers[].image`.
-fn display_path(segments: &[Segment]) -> String {
-    let mut out = String::new();
-    for seg in segments {
-        match seg {
-            Segment::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Segment::Index(_) => out.push_str("[]"),
-        }
-    }
-    out
 }
 
 /// Hover's facts (platform default, notes) about the field at `segments`, asked in a minimal

@@ -10,6 +10,7 @@ pub use path_at::{CursorPath, path_at};
 pub use scalar::resolve_plain_scalar;
 pub use tree::{
     Entry, Node, NodeId, Number, ScalarStyle, Segment, Tree, Value, field_path, pointer_segments,
+    schema_path,
 };
 
 use crate::text::Span;

@@ -429,6 +429,19 @@ pub enum Segment {
 
 /// Render segments the way the Kubernetes API names fields: `spec.containers[0].name`.
 pub fn field_path(segments: &[Segment]) -> String {
+    join_segments(segments, |out, i| {
+        out.push('[');
+        out.push_str(&i.to_string());
+        out.push(']');
+    })
+}
+
+/// Render segments as a schema path, any item of a list standing for all: `spec.containers[].image`.
+pub fn schema_path(segments: &[Segment]) -> String {
+    join_segments(segments, |out, _| out.push_str("[]"))
+}
+
+fn join_segments(segments: &[Segment], index: impl Fn(&mut String, usize)) -> String {
     let mut out = String::new();
     for seg in segments {
         match seg {
@@ -438,11 +451,7 @@ pub fn field_path(segments: &[Segment]) -> String {
                 }
                 out.push_str(k);
             }
-            Segment::Index(i) => {
-                out.push('[');
-                out.push_str(&i.to_string());
-                out.push(']');
-            }
+            Segment::Index(i) => index(&mut out, *i),
         }
     }
     out
