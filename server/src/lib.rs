@@ -22,5 +22,6 @@ pub mod schema;
 pub mod suggest;
 pub mod syntax;
 pub mod text;
+pub mod threads;
 
 pub use analysis::{Analysis, analyze};

@@ -243,6 +243,7 @@ fn serve_command(args: ServeArgs) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    sidecar_lsp::threads::init_pool();
     let Some(command) = cli.command else {
         return serve_command(ServeArgs::default());
     };

@@ -1,4 +1,4 @@
-//! Open documents: their text in a rope, edited in place as changes arrive, and the latest
+//! Open documents: their text (in a rope once edits arrive, edited in place), and the latest
 //! analysis of each.
 //!
 //! Every mutation here is synchronous. Handlers call into the store before their first `.await`,
@@ -45,9 +45,11 @@ pub struct Document {
     pub revision: u64,
     /// The file path (for `file:` URIs), used for config lookup and dialect globs.
     pub path: Option<String>,
-    /// The current text.
-    rope: Rope,
-    /// `rope` as one string, built on demand and dropped on every edit.
+    /// The current text as a rope, built when the first range edit arrives (an open or a
+    /// whole-text change needs none, and its analysis should not wait for one).
+    rope: Option<Rope>,
+    /// The current text as one string: as received, or built from `rope` on demand; dropped on
+    /// every range edit. At least one of `rope` and `text` is always present.
     text: Option<Arc<str>>,
     /// The latest analysis and the settings generation it was made under (its snapshot knows
     /// its revision).
@@ -67,8 +69,8 @@ impl Document {
             version,
             revision: next_revision(),
             path,
-            rope: Rope::from_str(text),
-            text: None,
+            rope: None,
+            text: Some(Arc::from(text)),
             analysis: None,
             wake: Arc::new(Notify::new()),
             pending: None,
@@ -80,7 +82,7 @@ impl Document {
         if let Some(text) = &self.text {
             return text.clone();
         }
-        let text: Arc<str> = Arc::from(self.rope.to_string());
+        let text: Arc<str> = Arc::from(self.rope.as_ref().map(Rope::to_string).unwrap_or_default());
         self.text = Some(text.clone());
         text
     }
@@ -99,54 +101,58 @@ impl Document {
 
     /// Apply one content change: a range edit, or the whole text when `range` is `None`.
     pub fn apply_change(&mut self, range: Option<Range>, new_text: &str, unit: ColumnUnit) {
-        self.text = None;
         self.revision = next_revision();
         let Some(range) = range else {
-            self.rope = Rope::from_str(new_text);
+            self.rope = None;
+            self.text = Some(Arc::from(new_text));
             return;
         };
-        let start = self.char_index(range.start, unit);
-        let end = self.char_index(range.end, unit).max(start);
-        self.rope.remove(start..end);
-        self.rope.insert(start, new_text);
+        let text = &self.text;
+        let rope = self
+            .rope
+            .get_or_insert_with(|| Rope::from_str(text.as_deref().unwrap_or_default()));
+        self.text = None;
+        let start = char_index(rope, range.start, unit);
+        let end = char_index(rope, range.end, unit).max(start);
+        rope.remove(start..end);
+        rope.insert(start, new_text);
     }
+}
 
-    /// The char index of an LSP position; lines and columns past the end are clamped.
-    fn char_index(&self, position: Position, unit: ColumnUnit) -> usize {
-        let rope = &self.rope;
-        let line = position.line as usize;
-        if line >= rope.len_lines() {
-            return rope.len_chars();
-        }
-        let line_start = rope.line_to_char(line);
-        let line_slice = rope.line(line);
-        // The line's content without its terminator.
-        let mut line_chars = line_slice.len_chars();
-        while line_chars > 0 && matches!(line_slice.char(line_chars - 1), '\n' | '\r') {
-            line_chars -= 1;
-        }
-        let col = position.character as usize;
-        let within = match unit {
-            ColumnUnit::Char => col.min(line_chars),
-            ColumnUnit::Utf16 => {
-                let base = line_slice.char_to_utf16_cu(0);
-                let max = line_slice.char_to_utf16_cu(line_chars) - base;
-                // A column inside a surrogate pair maps to the start of that character.
-                line_slice.utf16_cu_to_char(col.min(max) + base)
-            }
-            ColumnUnit::Utf8 => {
-                let max = line_slice.char_to_byte(line_chars);
-                let byte = col.min(max);
-                // Move back to a character boundary.
-                let mut ch = line_slice.byte_to_char(byte);
-                if line_slice.char_to_byte(ch) > byte {
-                    ch -= 1;
-                }
-                ch
-            }
-        };
-        line_start + within
+/// The char index in `rope` of an LSP position; lines and columns past the end are clamped.
+fn char_index(rope: &Rope, position: Position, unit: ColumnUnit) -> usize {
+    let line = position.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_chars();
     }
+    let line_start = rope.line_to_char(line);
+    let line_slice = rope.line(line);
+    // The line's content without its terminator.
+    let mut line_chars = line_slice.len_chars();
+    while line_chars > 0 && matches!(line_slice.char(line_chars - 1), '\n' | '\r') {
+        line_chars -= 1;
+    }
+    let col = position.character as usize;
+    let within = match unit {
+        ColumnUnit::Char => col.min(line_chars),
+        ColumnUnit::Utf16 => {
+            let base = line_slice.char_to_utf16_cu(0);
+            let max = line_slice.char_to_utf16_cu(line_chars) - base;
+            // A column inside a surrogate pair maps to the start of that character.
+            line_slice.utf16_cu_to_char(col.min(max) + base)
+        }
+        ColumnUnit::Utf8 => {
+            let max = line_slice.char_to_byte(line_chars);
+            let byte = col.min(max);
+            // Move back to a character boundary.
+            let mut ch = line_slice.byte_to_char(byte);
+            if line_slice.char_to_byte(ch) > byte {
+                ch -= 1;
+            }
+            ch
+        }
+    };
+    line_start + within
 }
 
 /// Every open document, by URI.
@@ -238,6 +244,28 @@ mod tests {
         // A column inside the surrogate pair snaps to the emoji's start.
         edit(&mut doc, (0, 7), (0, 7), "-", ColumnUnit::Utf16);
         assert_eq!(&*doc.text(), "name: -😀名y\nimage: a\n");
+    }
+
+    #[test]
+    fn the_rope_is_built_at_the_first_range_edit_and_dropped_by_a_whole_text_change() {
+        let mut doc = Document::new(1, None, "a: 1\nb: 2\n");
+        // An open keeps the text as received; no rope yet.
+        assert!(doc.rope.is_none());
+        let opened = doc.text();
+        assert!(Arc::ptr_eq(&opened, &doc.text()));
+        edit(&mut doc, (1, 3), (1, 4), "3", ColumnUnit::Utf16);
+        assert!(doc.rope.is_some());
+        assert_eq!(&*doc.text(), "a: 1\nb: 3\n");
+        // A whole-text change replaces both, and the next range edit starts from it.
+        doc.apply_change(None, "x: 9\n", ColumnUnit::Utf16);
+        assert!(doc.rope.is_none());
+        assert_eq!(&*doc.text(), "x: 9\n");
+        edit(&mut doc, (0, 0), (0, 1), "y", ColumnUnit::Utf16);
+        assert_eq!(&*doc.text(), "y: 9\n");
+        // An empty document takes edits too.
+        let mut empty = Document::new(1, None, "");
+        edit(&mut empty, (0, 0), (0, 0), "z", ColumnUnit::Utf16);
+        assert_eq!(&*empty.text(), "z");
     }
 
     #[test]

@@ -228,6 +228,9 @@ impl LanguageServer for Backend {
             .shared
             .documents
             .open(doc.uri.clone(), doc.version, &doc.text);
+        // Start the analysis now rather than when the worker first runs: an open has no burst
+        // of edits to wait for, and the worker finds this analysis in flight and publishes it.
+        drop(self.shared.snapshot(&doc.uri));
         wake.notify_one();
         if new {
             tokio::spawn(diagnostics_worker(self.shared.clone(), doc.uri, wake));
