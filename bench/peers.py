@@ -134,23 +134,32 @@ class Client:
             result = None
         self._send({"jsonrpc": "2.0", "id": request["id"], "result": result})
 
-    def _send(self, message: dict):
+    def _send(self, message: dict) -> float:
+        """Write one message; returns when its first byte went out (after this client encoded
+        it, so that no measure counts the client's own JSON encoding)."""
+        frame = encode(message)
         with self.lock:
-            self.process.stdin.write(encode(message))
+            sent = time.perf_counter()
+            self.process.stdin.write(frame)
             self.process.stdin.flush()
+        return sent
 
     @property
     def pid(self) -> int:
         return self.process.pid
 
-    def notify(self, method: str, params: dict):
-        self._send({"jsonrpc": "2.0", "method": method, "params": params})
+    def notify(self, method: str, params: dict) -> float:
+        """Send a notification; returns when it went out."""
+        return self._send({"jsonrpc": "2.0", "method": method, "params": params})
 
-    def send_request(self, method: str, params: dict) -> int:
+    def send_request(self, method: str, params: dict) -> tuple[int, float]:
+        """Send a request; returns its id and when it went out."""
         request_id = self.next_id
         self.next_id += 1
-        self._send({"jsonrpc": "2.0", "id": request_id, "method": method, "params": params})
-        return request_id
+        sent = self._send(
+            {"jsonrpc": "2.0", "id": request_id, "method": method, "params": params}
+        )
+        return request_id, sent
 
     def wait(self, accept, timeout: float = 120.0) -> tuple[float, dict]:
         """The first message (kept or new) that `accept` takes, with its arrival time."""
@@ -175,10 +184,9 @@ class Client:
 
     def request(self, method: str, params: dict) -> tuple[float, dict]:
         """Send a request; (seconds until its response, the response)."""
-        start = time.perf_counter()
-        request_id = self.send_request(method, params)
+        request_id, sent = self.send_request(method, params)
         arrived, message = self.wait(lambda m: m.get("id") == request_id and "method" not in m)
-        return arrived - start, message
+        return arrived - sent, message
 
     def diagnostics(self, uri: str, version: int | None, since: float) -> tuple[float, list]:
         """Seconds from `since` to the first diagnostics of `uri` (of `version` when the
@@ -272,7 +280,7 @@ def start(server: Server, root: Path) -> tuple[Client, float]:
     """Start and initialize a server: (client, seconds from spawn to the initialize response)."""
     started = time.perf_counter()
     client = Client(server.command, server.settings, cwd=root)
-    request_id = client.send_request(
+    request_id, _ = client.send_request(
         "initialize",
         {
             "processId": os.getpid(),
@@ -346,8 +354,8 @@ def lsp_session(server: Server, root: Path, case: str, text: str, rounds: LspRou
         lines = text.count("\n")
         for i in range(n["open"]):
             uri = (root / f"{case}-open-{i}.yaml").as_uri()
-            since = time.perf_counter()
-            client.notify("textDocument/didOpen", {"textDocument": text_document(uri, text)})
+            opened = {"textDocument": text_document(uri, text)}
+            since = client.notify("textDocument/didOpen", opened)
             seconds, _ = client.diagnostics(uri, 1, since)
             rounds.add(f"open {lines} lines ({'cold' if i == 0 else 'warm'})", seconds)
             client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
@@ -355,8 +363,7 @@ def lsp_session(server: Server, root: Path, case: str, text: str, rounds: LspRou
             client.drop_notifications()
 
         uri = (root / f"{case}-edit.yaml").as_uri()
-        since = time.perf_counter()
-        client.notify("textDocument/didOpen", {"textDocument": text_document(uri, text)})
+        since = client.notify("textDocument/didOpen", {"textDocument": text_document(uri, text)})
         client.diagnostics(uri, 1, since)
         line, column = name_value(text)
         version = 1
@@ -366,8 +373,7 @@ def lsp_session(server: Server, root: Path, case: str, text: str, rounds: LspRou
                 change = {"range": lsp_range(line, column, line, column), "text": "x"}
             else:
                 change = {"range": lsp_range(line, column, line, column + 1), "text": ""}
-            since = time.perf_counter()
-            client.notify(
+            since = client.notify(
                 "textDocument/didChange",
                 {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]},
             )
@@ -399,8 +405,7 @@ def memory_session(server: Server, root: Path, big: str, small: str, rounds: Lsp
         for i in range(10):
             name = "deployments-6600-mem.yaml" if i == 0 else f"pod-20-mem-{i}.yaml"
             uri = (root / name).as_uri()
-            since = time.perf_counter()
-            client.notify(
+            since = client.notify(
                 "textDocument/didOpen",
                 {"textDocument": text_document(uri, big if i == 0 else small)},
             )
@@ -415,8 +420,7 @@ def validates(server: Server, root: Path, broken: str) -> list[str]:
     client, _ = start(server, root)
     try:
         uri = (root / "pod-20-broken.yaml").as_uri()
-        since = time.perf_counter()
-        client.notify("textDocument/didOpen", {"textDocument": text_document(uri, broken)})
+        since = client.notify("textDocument/didOpen", {"textDocument": text_document(uri, broken)})
         _, diagnostics = client.diagnostics(uri, 1, since)
         return [d.get("message", "") for d in diagnostics]
     finally:
@@ -563,8 +567,9 @@ def lsp_benchmark(args, inputs: Path, lines: list[str]) -> dict:
 
     lines.append("## Language server\n")
     lines.append(
-        "Both servers driven by the same client over stdio. Times from sending the message to "
-        "receiving the answer (diagnostics: their `publishDiagnostics`); "
+        "Both servers driven by the same client over stdio. Times from the first byte of the "
+        "message going out (the client encodes it before the clock starts) to the whole answer "
+        "being in (diagnostics: their `publishDiagnostics`); "
         f"{args.rounds} rounds, servers alternating; a new server process per input and round. "
         "*cold*: the first document a fresh server checks (its schema loaded on demand); "
         "*warm*: later ones. Peak RSS: `VmHWM` of the server process (for "
