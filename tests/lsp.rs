@@ -296,6 +296,72 @@ fn random_edit_scripts_end_in_the_text_a_fresh_open_gives() {
     }
 }
 
+/// A stream long enough to be read in pieces, edited one document at a time (the server then
+/// reads only the pieces an edit touched): after every edit, everything the server says equals
+/// what it says about the same text opened fresh.
+#[test]
+fn edits_in_a_long_stream_give_what_a_fresh_open_gives() {
+    let pod = |n: usize| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: pod-{n}\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      ports:\n        - containerPort: 8080\n    - name: proxy-{n}\n      image: envoyproxy/envoy:v1.31.0\n"
+        )
+    };
+    let mut model: String = (0..340).map(pod).collect::<Vec<_>>().join("---\n");
+    assert!(
+        model.len() > 70_000,
+        "long enough to be cut: {}",
+        model.len()
+    );
+    let line_of = |text: &str, needle: &str| {
+        let at = text.find(needle).expect(needle);
+        (text[..at].matches('\n').count() as u32, 0u32)
+    };
+    let (mut client, _) = LspClient::initialized(json!({}));
+    let edited = uri("long.yaml");
+    client.open(&edited, "yaml", 1, &model);
+    // (the line of a needle to edit, the text to put in place of that whole line)
+    let edits = [
+        ("    - name: proxy-100\n", "    - name: Proxy_100\n"),
+        ("  name: pod-30\n", "  name: \"pod-30\n"),
+        ("  name: \"pod-30\n", "  name: pod-30\n"),
+        ("apiVersion: v1\n", "# a new first line\napiVersion: v1\n"),
+        (
+            "        - containerPort: 8080\n",
+            "        - containerPort: eighty\n",
+        ),
+        (
+            "    - name: proxy-339\n",
+            "    - name: proxy-339\n      image: [\n",
+        ),
+        ("    - name: proxy-200\n", "---\nkind: Pod\n"),
+    ];
+    let mut version = 1;
+    for (i, (needle, replacement)) in edits.into_iter().enumerate() {
+        let start = line_of(&model, needle);
+        let end = (start.0 + needle.matches('\n').count() as u32, 0);
+        let at = model.find(needle).unwrap();
+        model.replace_range(at..at + needle.len(), replacement);
+        version += 1;
+        client.change(&edited, version, range(start, end), replacement);
+        let said = everything_said_about(&mut client, &edited, version);
+        let fresh = uri(&format!("fresh-{i}.yaml"));
+        client.open(&fresh, "yaml", 1, &model);
+        let expected = everything_said_about(&mut client, &fresh, 1);
+        assert_eq!(said, expected, "edit {i}: {needle:?} → {replacement:?}");
+        if i == 0 {
+            assert!(
+                said["diagnostics"].to_string().contains("Proxy_100"),
+                "{said}"
+            );
+        }
+        client.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": fresh}}),
+        );
+    }
+    client.shutdown();
+}
+
 #[test]
 fn ranges_are_exact_after_emoji_and_cjk_in_utf16_and_utf8() {
     // The invalid name sits after an emoji and CJK characters on the same line.

@@ -49,6 +49,8 @@ pub struct Analysis {
     pub file_index: FileIndex,
     /// The findings, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the analysis of an edited version of the text may take over from this one.
+    pub(crate) reusable: syntax::Reusable,
 }
 
 impl Analysis {
@@ -75,17 +77,48 @@ const PARALLEL_MIN_LEN: usize = 64 * 1024;
 /// Analyse `text` (read from `path`, if known) under `settings`.
 pub fn analyze(text: &str, path: Option<&str>, settings: &Settings) -> Analysis {
     let parallel = text.len() >= PARALLEL_MIN_LEN && rayon::current_num_threads() > 1;
-    analyze_with(text, path, settings, parallel)
+    analyze_with(text, path, settings, parallel, None)
+}
+
+/// [`analyze`] `text`, an edited version of `before`, whose analysis was `previous`: the parts of
+/// a long YAML stream whose bytes are unchanged are not read again. The result is exactly what
+/// [`analyze`] gives.
+pub fn analyze_edited(
+    text: &str,
+    path: Option<&str>,
+    settings: &Settings,
+    before: &str,
+    previous: &Analysis,
+) -> Analysis {
+    let parallel = text.len() >= PARALLEL_MIN_LEN && rayon::current_num_threads() > 1;
+    let previous = syntax::Previous {
+        text: before,
+        tree: &previous.syntax.tree,
+        reusable: &previous.reusable,
+    };
+    analyze_with(text, path, settings, parallel, Some(previous))
 }
 
 /// [`analyze`], with the independent steps on the rayon pool or not. Every parallel step
 /// collects its results in the order of the sequential loop, so the result is the same.
-fn analyze_with(text: &str, path: Option<&str>, settings: &Settings, parallel: bool) -> Analysis {
+fn analyze_with(
+    text: &str,
+    path: Option<&str>,
+    settings: &Settings,
+    parallel: bool,
+    previous: Option<syntax::Previous>,
+) -> Analysis {
     let format = Format::detect(path, text);
-    let (syntax, line_index) = if parallel {
-        rayon::join(|| syntax::parse(text, format), || LineIndex::new(text))
+    let ((syntax, reusable), line_index) = if parallel {
+        rayon::join(
+            || syntax::parse_reusing(text, format, previous),
+            || LineIndex::new(text),
+        )
     } else {
-        (syntax::parse(text, format), LineIndex::new(text))
+        (
+            syntax::parse_reusing(text, format, previous),
+            LineIndex::new(text),
+        )
     };
     let directives = directives::parse(&syntax.comments, text, &line_index);
     let forced = settings.dialect_for(path);
@@ -196,6 +229,7 @@ fn analyze_with(text: &str, path: Option<&str>, settings: &Settings, parallel: b
         objects,
         file_index,
         diagnostics,
+        reusable,
     }
 }
 
@@ -342,8 +376,8 @@ mod tests {
             let path = file.to_str();
             for unrecognised in [false, true] {
                 settings.report_unrecognised = unrecognised;
-                let sequential = format!("{:?}", analyze_with(&text, path, &settings, false));
-                let parallel = format!("{:?}", analyze_with(&text, path, &settings, true));
+                let sequential = format!("{:?}", analyze_with(&text, path, &settings, false, None));
+                let parallel = format!("{:?}", analyze_with(&text, path, &settings, true, None));
                 assert!(sequential == parallel, "{}", file.display());
             }
             if Format::detect(path, &text) == Format::Yaml {
@@ -354,10 +388,53 @@ mod tests {
         settings.report_unrecognised = false;
         let long = stream.repeat((PARALLEL_MIN_LEN / stream.len()).max(1) + 1);
         assert!(long.len() >= PARALLEL_MIN_LEN);
-        let sequential = analyze_with(&long, Some("all.yaml"), &settings, false);
+        let sequential = analyze_with(&long, Some("all.yaml"), &settings, false, None);
         assert!(sequential.diagnostics.len() > 100 && sequential.objects.len() > 100);
         let parallel = analyze(&long, Some("all.yaml"), &settings);
         assert_eq!(format!("{sequential:?}"), format!("{parallel:?}"));
+    }
+
+    /// A long stream edited here and there, each version analysed taking over from the one
+    /// before, analyses exactly as when read afresh.
+    #[test]
+    fn an_edited_long_stream_analyses_as_if_read_afresh() {
+        let settings = Settings::default();
+        let mut stream = String::new();
+        for file in syntax::sample_files(&["yaml", "yml"]) {
+            let text = std::fs::read_to_string(&file).expect("read a sample file");
+            stream.push_str(text.trim_end());
+            stream.push_str("\n---\n");
+        }
+        let mut text = stream.repeat((PARALLEL_MIN_LEN / stream.len()).max(1) + 1);
+        let mut analysis = run(&text, "all.yaml");
+        let edits = [
+            "x",
+            "\n",
+            "name: extra\n",
+            "\"",
+            "---\n",
+            "  - [\n",
+            "é",
+            "",
+        ];
+        for (i, insert) in edits.iter().cycle().take(24).enumerate() {
+            let at = crate::text::floor_char_boundary(&text, text.len() * (i * 7 % 24) / 24);
+            // Every third edit deletes a line instead.
+            let edited = if i % 3 == 2 {
+                let end = text[at..].find('\n').map_or(text.len(), |n| at + n + 1);
+                format!("{}{}", &text[..at], &text[end..])
+            } else {
+                format!("{}{insert}{}", &text[..at], &text[at..])
+            };
+            let taken_over = analyze_edited(&edited, Some("all.yaml"), &settings, &text, &analysis);
+            let afresh = run(&edited, "all.yaml");
+            assert_eq!(
+                format!("{taken_over:?}"),
+                format!("{afresh:?}"),
+                "edit {i} at {at}"
+            );
+            (text, analysis) = (edited, taken_over);
+        }
     }
 
     #[test]

@@ -99,6 +99,12 @@ impl Document {
         }
     }
 
+    /// The latest analysis installed, whatever text and settings it was made of (what the next
+    /// analysis may take unchanged parts from).
+    pub fn last_snapshot(&self) -> Option<Snapshot> {
+        self.analysis.as_ref().map(|(_, snapshot)| snapshot.clone())
+    }
+
     /// Apply one content change: a range edit, or the whole text when `range` is `None`.
     pub fn apply_change(&mut self, range: Option<Range>, new_text: &str, unit: ColumnUnit) {
         self.revision = next_revision();
@@ -197,16 +203,22 @@ impl DocumentStore {
         self.lock().get(uri).is_some_and(|d| d.revision == revision)
     }
 
-    /// Store an analysis of `text` at `version`, unless the document has moved on since.
-    pub fn install(&self, uri: &Uri, settings: u64, snapshot: Snapshot) -> bool {
+    /// Store an analysis of the document's current revision; returns the one it replaces, or
+    /// gives `snapshot` back when the document has moved on (or closed) since.
+    pub fn install(
+        &self,
+        uri: &Uri,
+        settings: u64,
+        snapshot: Snapshot,
+    ) -> Result<Option<Snapshot>, Snapshot> {
         let mut documents = self.lock();
         let Some(doc) = documents.get_mut(uri) else {
-            return false;
+            return Err(snapshot);
         };
         if doc.revision != snapshot.revision {
-            return false;
+            return Err(snapshot);
         }
-        doc.analysis = Some((settings, snapshot));
+        let replaced = doc.analysis.replace((settings, snapshot)).map(|(_, s)| s);
         // Waiters hold their own receivers; the document need not keep the result twice.
         if doc
             .pending
@@ -215,7 +227,7 @@ impl DocumentStore {
         {
             doc.pending = None;
         }
-        true
+        Ok(replaced)
     }
 }
 
@@ -334,7 +346,7 @@ mod tests {
         let uri: Uri = "file:///r/a.yaml".parse().unwrap();
         store.open(uri.clone(), 1, "old: text\n");
         let rev = store.lock().get(&uri).unwrap().revision;
-        assert!(store.install(&uri, 0, snap(1, rev, "old: text\n")));
+        assert!(store.install(&uri, 0, snap(1, rev, "old: text\n")).is_ok());
         store.open(uri.clone(), 1, "new: text\n");
         let docs = store.lock();
         let fresh = docs.get(&uri).unwrap().fresh_snapshot(0);
@@ -357,7 +369,7 @@ mod tests {
         store.close(&uri);
         store.open(uri.clone(), 1, "new: text\n");
         assert!(
-            !store.install(&uri, 0, in_flight),
+            store.install(&uri, 0, in_flight).is_err(),
             "the analysis of the closed document was installed into the new one"
         );
     }

@@ -11,7 +11,7 @@ use tower_lsp_server::ls_types::{Diagnostic, MessageType, Uri};
 use super::convert::{self, Encoding, Positions};
 use super::documents::{DocumentStore, Snapshot};
 use super::settings::{EditorOptions, SettingsCache};
-use crate::analysis::analyze;
+use crate::analysis::{analyze, analyze_edited};
 
 /// What the client said it can do, as far as we care.
 #[derive(Clone, Copy, Debug, Default)]
@@ -56,6 +56,19 @@ pub struct Shared {
     pub publish: tokio::sync::Mutex<()>,
     /// `shutdown` was received.
     pub shut_down: AtomicBool,
+}
+
+/// One analysis to run: a document's text at one revision.
+struct Job {
+    uri: Uri,
+    /// The settings generation it runs under.
+    generation: u64,
+    version: i32,
+    revision: u64,
+    text: Arc<str>,
+    path: Option<String>,
+    /// The document's latest analysis, to take unchanged parts from.
+    previous: Option<Snapshot>,
 }
 
 impl Shared {
@@ -129,9 +142,16 @@ impl Shared {
                 }
                 let (tx, rx) = tokio::sync::watch::channel(None);
                 doc.pending = Some((doc.revision, generation, rx.clone()));
-                let (version, revision, text, path) =
-                    (doc.version, doc.revision, doc.text(), doc.path.clone());
-                self.start_analysis(uri.clone(), generation, version, revision, text, path, tx);
+                let job = Job {
+                    uri: uri.clone(),
+                    generation,
+                    version: doc.version,
+                    revision: doc.revision,
+                    text: doc.text(),
+                    path: doc.path.clone(),
+                    previous: doc.last_snapshot(),
+                };
+                self.start_analysis(job, tx);
                 Err(rx)
             })
         };
@@ -143,27 +163,40 @@ impl Shared {
         }
     }
 
-    /// Analyse `text` (at `version`, `revision`) on the blocking pool; install the result and
-    /// post it to `done`. Everything happens on the blocking thread, so a result reaches its
-    /// waiters with no extra hop through the async threads (a panic drops `done`: waiters get
-    /// `None`).
-    #[allow(clippy::too_many_arguments)]
+    /// Analyse the text of `job` on the blocking pool; install the result and post it to
+    /// `done`. Everything happens on the blocking thread, so a result reaches its waiters with
+    /// no extra hop through the async threads (a panic drops `done`: waiters get `None`).
     fn start_analysis(
         self: &Arc<Self>,
-        uri: Uri,
-        generation: u64,
-        version: i32,
-        revision: u64,
-        text: Arc<str>,
-        path: Option<String>,
+        job: Job,
         done: tokio::sync::watch::Sender<Option<Option<Snapshot>>>,
     ) {
         let shared = self.clone();
         let runtime = tokio::runtime::Handle::current();
         tokio::task::spawn_blocking(move || {
+            let Job {
+                uri,
+                generation,
+                version,
+                revision,
+                text,
+                path,
+                previous,
+            } = job;
             // Finding and reading `sidecar-lsp.toml` is file I/O: off the async threads too.
             let (settings, config_error) = shared.settings.for_path(path.as_deref());
-            let analysis = analyze(&text, path.as_deref(), &settings);
+            let analysis = match &previous {
+                // The unchanged parts of a long stream are not read again.
+                Some(before) => analyze_edited(
+                    &text,
+                    path.as_deref(),
+                    &settings,
+                    &before.text,
+                    &before.analysis,
+                ),
+                None => analyze(&text, path.as_deref(), &settings),
+            };
+            drop(previous);
             let snapshot = Snapshot {
                 version,
                 revision,
@@ -171,8 +204,11 @@ impl Shared {
                 analysis: Arc::new(analysis),
                 settings,
             };
-            shared.documents.install(&uri, generation, snapshot.clone());
+            let replaced = shared.documents.install(&uri, generation, snapshot.clone());
             let _ = done.send(Some(Some(snapshot)));
+            // Freeing the replaced analysis (a long stream's tree takes a while) waits until
+            // its successor is on its way.
+            drop(replaced);
             if let Some(error) = config_error {
                 runtime.spawn(async move {
                     shared

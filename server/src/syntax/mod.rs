@@ -12,6 +12,7 @@ pub use tree::{
     Entry, Node, NodeId, Number, ScalarStyle, Segment, Tree, Value, field_path, pointer_segments,
     schema_path,
 };
+pub(crate) use yaml::{Previous, Reusable};
 
 use crate::text::Span;
 
@@ -125,12 +126,23 @@ pub struct SyntaxTree {
 
 /// Parse `text` as `format`. Never fails.
 pub fn parse(text: &str, format: Format) -> SyntaxTree {
-    let mut parsed = match format {
-        Format::Json => json::parse(text),
-        Format::Yaml => yaml::parse(text),
+    parse_reusing(text, format, None).0
+}
+
+/// [`parse`], taking over from `previous` (the parse of an earlier version of the text) the
+/// pieces of a long YAML stream whose bytes are unchanged; also returns what a later parse may
+/// take over from this one. The tree is exactly what [`parse`] gives.
+pub(crate) fn parse_reusing(
+    text: &str,
+    format: Format,
+    previous: Option<Previous>,
+) -> (SyntaxTree, Reusable) {
+    let (mut parsed, reusable) = match format {
+        Format::Json => (json::parse(text), Reusable::default()),
+        Format::Yaml => yaml::parse_reusing(text, previous),
     };
     parsed.errors.sort_by_key(|e| (e.span.start, e.span.end));
-    parsed
+    (parsed, reusable)
 }
 
 /// The sample files of the repository (`examples/`, `tests/fixtures/`) and of the shared corpus

@@ -189,6 +189,32 @@ impl Tree {
         }
     }
 
+    /// Add `by` to every byte offset this arena's nodes hold (node and key spans), modulo 2^32
+    /// (so that offsets can move down too): for nodes read again at another place of a text.
+    pub(crate) fn shift_spans(&mut self, by: u32) {
+        if by == 0 {
+            return;
+        }
+        let shift = |span: &mut Span| {
+            span.start = span.start.wrapping_add(by);
+            span.end = span.end.wrapping_add(by);
+        };
+        for node in &mut self.nodes {
+            shift(&mut node.span);
+            if let Value::Object(entries) = &mut node.value {
+                entries.iter_mut().for_each(|e| shift(&mut e.key_span));
+            }
+        }
+    }
+
+    /// A copy of the nodes in `range` (which must refer to no node outside it) as an arena of
+    /// their own; their ids are then off by `range.start` (see [`Tree::shift_ids`]).
+    pub(crate) fn copy_range(&self, range: std::ops::Range<usize>) -> Tree {
+        Tree {
+            nodes: self.nodes[range].to_vec(),
+        }
+    }
+
     /// Keep only the nodes in `range` (which must refer to no node outside it), moved to the
     /// front; their ids are then off by `range.start` (see [`Tree::shift_ids`]).
     pub(crate) fn keep_range(&mut self, range: std::ops::Range<usize>) {

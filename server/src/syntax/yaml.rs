@@ -29,9 +29,17 @@ const RECOVERY_ATTEMPTS: usize = 8;
 
 mod parallel;
 
-pub(super) fn parse(text: &str) -> SyntaxTree {
-    let (tree, first) = parallel::first_pass(text).unwrap_or_else(|| first_pass(text));
-    finish(text, tree, first)
+pub(crate) use parallel::{Previous, Reusable};
+
+/// Parse a YAML stream, taking over the pieces of `previous` (the parse of an earlier version
+/// of the text) where the text is unchanged; also returns what the next parse may take over
+/// from this one. The result is the same with or without `previous`.
+pub(super) fn parse_reusing(text: &str, previous: Option<Previous>) -> (SyntaxTree, Reusable) {
+    let (tree, first, reusable) = parallel::first_pass(text, previous).unwrap_or_else(|| {
+        let (tree, first) = first_pass(text);
+        (tree, first, Reusable::default())
+    });
+    (finish(text, tree, first), reusable)
 }
 
 /// The first pass over the whole stream, one document after the other.
@@ -64,6 +72,7 @@ fn finish(text: &str, mut tree: Tree, first: Pass) -> SyntaxTree {
 }
 
 /// The outcome of one pass of the builder over some text.
+#[derive(Clone)]
 struct Pass {
     documents: Vec<ParsedDocument>,
     errors: Vec<SyntaxError>,
@@ -93,6 +102,33 @@ struct CleanStart {
     alias_nodes: usize,
 }
 
+impl Pass {
+    /// Move every byte offset by `delta`: the pass of the same text read at another place.
+    fn shift_offsets(&mut self, delta: isize) {
+        let span = |s: &mut Span| {
+            s.start = s.start.wrapping_add_signed(delta as i32);
+            s.end = s.end.wrapping_add_signed(delta as i32);
+        };
+        for parsed in &mut self.documents {
+            span(&mut parsed.document.span);
+            span(&mut parsed.region);
+            if let Some(failure) = &mut parsed.failure {
+                failure.error_at = failure.error_at.wrapping_add_signed(delta);
+                failure.last_good = failure.last_good.wrapping_add_signed(delta);
+            }
+        }
+        self.errors.iter_mut().for_each(|e| span(&mut e.span));
+        self.comments.iter_mut().for_each(|c| span(&mut c.span));
+        if let Some(at) = &mut self.stopped_at {
+            *at = at.wrapping_add_signed(delta);
+        }
+        for start in &mut self.clean_starts {
+            start.at = start.at.wrapping_add_signed(delta);
+        }
+    }
+}
+
+#[derive(Clone)]
 struct ParsedDocument {
     document: Document,
     /// The byte range of source the document came from (until the next document).

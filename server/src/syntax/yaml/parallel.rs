@@ -31,38 +31,35 @@ use crate::syntax::Tree;
 struct Plan {
     /// Shorter texts are read in one pass.
     min_len: usize,
-    /// The size a piece aims at (pieces end at markers, so they vary).
+    /// A piece ends at the first marker this many bytes or more after its start (so pieces
+    /// vary, and an edit moves no cut but those near it: the pieces after it are the same).
     piece_len: usize,
-    /// At most this many pieces.
-    max_pieces: usize,
 }
 
 /// Below this size, one pass costs less than cutting and joining (and the rayon hand-off).
 const MIN_PARALLEL_LEN: usize = 64 * 1024;
 /// A piece is some kilobytes: enough work per task, and a cheap re-read when a document is
-/// broken just before a cut (16 KiB measured best on the 6,600-line benchmark stream).
+/// broken just before a cut or edited (16 KiB measured best on the 6,600-line benchmark stream).
 const PIECE_LEN: usize = 16 * 1024;
-/// Pieces per thread: more than one, so that uneven pieces still keep every thread busy.
-const PIECES_PER_THREAD: usize = 4;
 
-/// The first pass over `text`, read in parallel pieces; `None` when one pass is the better (or
-/// the only safe) way.
-pub(super) fn first_pass(text: &str) -> Option<(Tree, Pass)> {
-    let threads = rayon::current_num_threads();
-    if threads < 2 {
-        return None;
-    }
+/// The first pass over `text`, read in pieces on the rayon pool, taking over the unchanged
+/// pieces of `previous`; `None` when one pass is the better (or the only safe) way.
+pub(super) fn first_pass(text: &str, previous: Option<Previous>) -> Option<(Tree, Pass, Reusable)> {
     first_pass_with(
         text,
         Plan {
             min_len: MIN_PARALLEL_LEN,
             piece_len: PIECE_LEN,
-            max_pieces: threads * PIECES_PER_THREAD,
         },
+        previous,
     )
 }
 
-fn first_pass_with(text: &str, plan: Plan) -> Option<(Tree, Pass)> {
+fn first_pass_with(
+    text: &str,
+    plan: Plan,
+    previous: Option<Previous>,
+) -> Option<(Tree, Pass, Reusable)> {
     if text.len() < plan.min_len || may_carry_state(text) {
         return None;
     }
@@ -76,7 +73,12 @@ fn first_pass_with(text: &str, plan: Plan) -> Option<(Tree, Pass)> {
         .collect();
     let read: Vec<Piece> = bounds
         .par_iter()
-        .map(|&(start, stop)| Piece::read(text, start, stop))
+        .map(|&(start, stop)| {
+            previous
+                .as_ref()
+                .and_then(|p| p.take_over(text, start, stop))
+                .unwrap_or_else(|| Piece::read(text, start, stop))
+        })
         .collect();
     let parts = assemble(text, read);
     let alias_nodes: usize = parts
@@ -86,7 +88,9 @@ fn first_pass_with(text: &str, plan: Plan) -> Option<(Tree, Pass)> {
     if alias_nodes > ALIAS_BUDGET || parts.iter().any(|p| p.piece.pass.alias_budget_reported) {
         return None;
     }
-    Some(join(parts))
+    let reusable = Reusable::of(text, &parts);
+    let (tree, pass) = join(parts);
+    Some((tree, pass, reusable))
 }
 
 /// Whether something in `text` could carry parser state across a document marker.
@@ -99,18 +103,14 @@ fn may_carry_state(text: &str) -> bool {
         || after_first.contains('\u{feff}')
 }
 
-/// Offsets where pieces start (document markers), aiming at `plan.piece_len` bytes a piece.
+/// Offsets where pieces start (document markers): each the first marker at least
+/// `plan.piece_len` bytes after the previous one (or the start of the text).
 fn cut_points(text: &str, plan: Plan) -> Vec<usize> {
-    let pieces = (text.len() / plan.piece_len.max(1)).clamp(1, plan.max_pieces.max(1));
-    let step = text.len() / pieces;
-    let mut cuts = Vec::with_capacity(pieces - 1);
-    let mut target = step;
-    while cuts.len() + 1 < pieces {
-        let Some(cut) = next_marker(text, target) else {
-            break;
-        };
+    let mut cuts = Vec::with_capacity(text.len() / plan.piece_len.max(1));
+    let mut from = 0;
+    while let Some(cut) = next_marker(text, from + plan.piece_len.max(1)) {
         cuts.push(cut);
-        target = (target + step).max(cut + 1);
+        from = cut;
     }
     cuts
 }
@@ -249,6 +249,109 @@ impl Part {
     }
 }
 
+/// What a later parse of an edited text may take over from this one: the pieces that were read
+/// whole, without a syntax error, and ended where one pass stands at a clean start.
+#[derive(Default)]
+pub(crate) struct Reusable {
+    pieces: Vec<Kept>,
+}
+
+impl std::fmt::Debug for Reusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.pieces.iter().map(|k| k.start..k.stop))
+            .finish()
+    }
+}
+
+/// One piece of the joined result that a later parse may take over.
+struct Kept {
+    start: usize,
+    stop: usize,
+    /// The end of the text the reading depended on: the end of the stop marker's line (a
+    /// piece that read to the end of the text depended on all of it).
+    depends_to: usize,
+    /// Its nodes in the joined arena (in the piece's own arena: from 0).
+    nodes: std::ops::Range<usize>,
+    /// Its pass, as read (node ids its own, offsets as in the text it was read from).
+    pass: Pass,
+}
+
+impl Reusable {
+    /// What of `parts` (about to be joined in this order) a later parse may take over.
+    fn of(text: &str, parts: &[Part]) -> Reusable {
+        let mut pieces = Vec::new();
+        let mut offset = 0;
+        for part in parts {
+            let len = part.to.nodes - part.from.nodes;
+            let piece = &part.piece;
+            let whole = part.from == piece.beginning() && part.to == piece.ending(text);
+            let finished =
+                piece.ends_clean() || (piece.stop == text.len() && piece.pass.stopped_at.is_none());
+            if whole && finished && piece.pass.errors.is_empty() {
+                pieces.push(Kept {
+                    start: piece.start,
+                    stop: piece.stop,
+                    depends_to: line_end(text, piece.stop),
+                    nodes: offset..offset + len,
+                    pass: piece.pass.clone(),
+                });
+            }
+            offset += len;
+        }
+        Reusable { pieces }
+    }
+}
+
+/// The offset just past the line break of the line that `at` is on (the end of the text when
+/// none follows).
+fn line_end(text: &str, at: usize) -> usize {
+    text.get(at..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(text.len(), |i| at + i + 1)
+}
+
+/// An earlier parse of an edited text: its text, its arena (after the join; recovery only adds
+/// nodes after the pieces'), and what it left to take over.
+#[derive(Clone, Copy)]
+pub(crate) struct Previous<'a> {
+    /// The earlier text.
+    pub text: &'a str,
+    /// The earlier result's arena.
+    pub tree: &'a Tree,
+    /// What the earlier parse left to take over.
+    pub reusable: &'a Reusable,
+}
+
+impl Previous<'_> {
+    /// The piece of `text` from `start` to `stop`, taken over from the earlier parse when that
+    /// read the very same bytes (wherever they were): its nodes copied, ids and offsets moved.
+    fn take_over(&self, text: &str, start: usize, stop: usize) -> Option<Piece> {
+        let last = stop == text.len();
+        let kept = self.reusable.pieces.iter().find(|k| {
+            let depends = k.depends_to - k.start;
+            k.stop - k.start == stop - start
+                && (k.stop == self.text.len()) == last
+                && text.len() - start >= depends
+                && (!last || k.depends_to == self.text.len())
+                && text.as_bytes()[start..start + depends]
+                    == self.text.as_bytes()[k.start..k.depends_to]
+        })?;
+        let delta = start as isize - kept.start as isize;
+        let mut tree = self.tree.copy_range(kept.nodes.clone());
+        tree.shift_ids(0u32.wrapping_sub(kept.nodes.start as u32));
+        tree.shift_spans((delta as i32) as u32);
+        let mut pass = kept.pass.clone();
+        pass.shift_offsets(delta);
+        Some(Piece {
+            start,
+            stop,
+            tree,
+            pass,
+        })
+    }
+}
+
 /// The parts of the result: each begins where one pass stands at a clean document start.
 ///
 /// A piece that does not end cleanly (a document broken just before the next cut) keeps what it
@@ -336,7 +439,6 @@ mod tests {
     const FINEST: Plan = Plan {
         min_len: 0,
         piece_len: 1,
-        max_pieces: usize::MAX,
     };
 
     /// Everything the parser returns, in one comparable string (ids, spans, slots, messages).
@@ -346,7 +448,7 @@ mod tests {
     }
 
     fn parallel(text: &str, plan: Plan) -> Option<String> {
-        let (tree, pass) = first_pass_with(text, plan)?;
+        let (tree, pass, _) = first_pass_with(text, plan, None)?;
         Some(format!("{:?}", finish(text, tree, pass)))
     }
 
@@ -355,7 +457,6 @@ mod tests {
         let by = |pieces: usize| Plan {
             min_len: 0,
             piece_len: (text.len() / pieces).max(1),
-            max_pieces: pieces,
         };
         [FINEST, by(2), by(3)]
     }
@@ -466,19 +567,18 @@ mod tests {
     #[test]
     fn short_texts_and_single_documents_are_not_cut() {
         let doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
-        assert!(first_pass(&[doc; 10].join("---\n")).is_none());
+        assert!(first_pass(&[doc; 10].join("---\n"), None).is_none());
         let long_single = format!("{doc}data:\n{}", "  key: value\n".repeat(10_000));
-        assert!(first_pass_with(&long_single, FINEST).is_none());
+        assert!(first_pass_with(&long_single, FINEST, None).is_none());
     }
 
     #[test]
-    fn long_streams_are_cut_near_even_sizes_at_markers() {
+    fn long_streams_are_cut_at_the_first_marker_past_each_piece_length() {
         let doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: |\n    ---\n    text\n";
         let text = [doc; 2_000].join("---\n");
         let plan = Plan {
             min_len: MIN_PARALLEL_LEN,
             piece_len: text.len() / 8,
-            max_pieces: 8,
         };
         let cuts = cut_points(&text, plan);
         assert_eq!(cuts.len(), 7);
@@ -492,19 +592,164 @@ mod tests {
             spans,
             bounds.windows(2).map(|w| (w[0], w[1])).collect::<Vec<_>>()
         );
-        for (i, &cut) in cuts.iter().enumerate() {
+        for pair in bounds.windows(2).take(cuts.len()) {
+            let (from, cut) = (pair[0], pair[1]);
             assert!(text[cut..].starts_with("---\n") && text[..cut].ends_with('\n'));
-            let aim = text.len() / 8 * (i + 1);
+            let aim = from + plan.piece_len;
             assert!(
                 cut >= aim && cut < aim + doc.len() + 4,
                 "cut {cut} aims at {aim}"
             );
         }
-        let (tree, pass) = first_pass_with(&text, plan).expect("cut");
+        let (tree, pass, reusable) = first_pass_with(&text, plan, None).expect("cut");
         assert_eq!(pass.documents.len(), 2_000);
+        assert_eq!(reusable.pieces.len(), 8, "every piece can be taken over");
         assert_eq!(
             format!("{:?}", finish(&text, tree, pass)),
             sequential(&text)
+        );
+    }
+
+    /// Parse `before`, then `after` taking over from it: the result must be what one pass over
+    /// `after` gives. Returns how many of `after`'s pieces were taken over.
+    fn assert_edit_reads_the_same(name: &str, before: &str, after: &str, plan: Plan) -> usize {
+        let Some((tree, pass, reusable)) = first_pass_with(before, plan, None) else {
+            return 0;
+        };
+        let earlier = finish(before, tree, pass);
+        let previous = Previous {
+            text: before,
+            tree: &earlier.tree,
+            reusable: &reusable,
+        };
+        let expected = sequential(after);
+        let Some((tree, pass, _)) = first_pass_with(after, plan, Some(previous)) else {
+            return 0;
+        };
+        let got = format!("{:?}", finish(after, tree, pass));
+        assert!(
+            got == expected,
+            "{name}: the edit read with pieces taken over differs from one pass\n--- before ---\n{before}\n--- after ---\n{after}\n--- one pass ---\n{expected}\n--- taken over ---\n{got}"
+        );
+        let cuts = cut_points(after, plan);
+        let starts = std::iter::once(0).chain(cuts.iter().copied());
+        let stops = cuts.iter().copied().chain([after.len()]);
+        starts
+            .zip(stops)
+            .filter(|&(start, stop)| previous.take_over(after, start, stop).is_some())
+            .count()
+    }
+
+    /// Edits of every kind at `at` (a byte offset on a character boundary).
+    fn edits_at(text: &str, at: usize) -> Vec<String> {
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+        let splice =
+            |from: usize, to: usize, with: &str| format!("{}{with}{}", &text[..from], &text[to..]);
+        vec![
+            splice(at, at, "x"),
+            splice(at, at, "\n"),
+            splice(at, at, "\"open"),
+            splice(at, at, "[\n"),
+            splice(at, at, "---\n"),
+            splice(at, at, "\t"),
+            splice(at, at, "é✓"),
+            splice(line_start, line_end, ""),
+            splice(line_start, line_start, "---\nnew: document\n"),
+            splice(line_start, line_start, "# a comment\n"),
+            splice(at, line_end, "\n"),
+        ]
+    }
+
+    #[test]
+    fn edited_streams_take_over_unchanged_pieces_and_read_the_same() {
+        let files = crate::syntax::sample_files(&["yaml", "yml"]);
+        let mut stream = String::new();
+        for file in &files {
+            let text = std::fs::read_to_string(file).expect("read a YAML file");
+            stream.push_str(&text);
+            if !text.ends_with('\n') {
+                stream.push('\n');
+            }
+            stream.push_str("---\n");
+        }
+        let plan = Plan {
+            min_len: 0,
+            piece_len: (stream.len() / 6).max(1),
+        };
+        let mut taken = 0;
+        let mut places = 0;
+        for step in 1..10 {
+            let at = crate::text::floor_char_boundary(&stream, stream.len() * step / 10);
+            for (i, after) in edits_at(&stream, at).iter().enumerate() {
+                taken +=
+                    assert_edit_reads_the_same(&format!("edit {i} at {at}"), &stream, after, plan);
+                places += 1;
+            }
+        }
+        // Most edits leave most pieces as they were.
+        assert!(
+            taken > places * 3,
+            "{taken} pieces taken over in {places} edits"
+        );
+    }
+
+    #[test]
+    fn tricky_streams_read_the_same_after_edits() {
+        let texts = [
+            "a: 1\n# between\n---\nb: 2\n...\n# after end\n--- # on the marker\nc: 3\n--- d\n",
+            "--- |\n  text\n---\nx: 1\n--- |\nat column zero\n---\ny: 2\n",
+            "a: [\n---\nb: \"\n---\nc: {\n---\nd: 1\n---\ne: 'x\n",
+            "a: &x {b: 1}\nc: *x\n---\nd: *x\n---\ne: &x [1]\nf: *x\n<<: *x\n",
+            "a: 1\r\n---\r\nb: 2\r\n--- \r\nc: |\r\n  x\r\n---\r\nd: \"e\r\n---\r\nf: 1\r\n",
+            "a: |\n  ---\nb: ----\n----\n---x: 1\n---\nc: 1\n",
+            "---\n---\n\n---\n# only a comment\n---",
+            "name: héllo ✓\n---\n\"ключ\": 値\n---\nz: 😀\n",
+        ];
+        for text in texts {
+            for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                for after in edits_at(text, at) {
+                    assert_edit_reads_the_same(text, text, &after, FINEST);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_piece_is_taken_over_only_with_the_bytes_it_read() {
+        let doc = |n: usize| format!("kind: Pod\nmetadata:\n  name: p{n}\nspec: {{}}\n");
+        let text: String = (0..8).map(doc).collect::<Vec<_>>().join("---\n");
+        let (tree, pass, reusable) = first_pass_with(&text, FINEST, None).expect("cut");
+        let earlier = finish(&text, tree, pass);
+        let previous = Previous {
+            text: &text,
+            tree: &earlier.tree,
+            reusable: &reusable,
+        };
+        assert_eq!(reusable.pieces.len(), 8);
+        // The same bytes elsewhere: taken over, moved.
+        let shifted = format!("# header\n{text}");
+        let first_doc = 9..9 + doc(0).len();
+        let piece = previous
+            .take_over(&shifted, first_doc.start, first_doc.end)
+            .expect("the first document, moved down");
+        assert_eq!(
+            piece.pass.documents[0].document.span.start as usize,
+            first_doc.start
+        );
+        // A changed byte, or a changed marker line after the piece: read again.
+        let changed = text.replacen("p0", "q0", 1);
+        assert!(previous.take_over(&changed, 0, doc(0).len()).is_none());
+        let marker = text.replacen("---\nkind", "--- # note\nkind", 1);
+        assert!(previous.take_over(&marker, 0, doc(0).len()).is_none());
+        // The last piece must still run to the end.
+        let last_start = text.rfind("---\n").unwrap();
+        assert!(previous.take_over(&text, last_start, text.len()).is_some());
+        let longer = format!("{text}extra: 1\n");
+        assert!(
+            previous
+                .take_over(&longer, last_start, longer.len())
+                .is_none()
         );
     }
 
