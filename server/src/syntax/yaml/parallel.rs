@@ -20,6 +20,12 @@
 //! aliases expand to more nodes than the budget allows (it counts over the whole text). Broken
 //! documents are recovered after the join, in document order as after one pass, so that grafted
 //! nodes get the same ids.
+//!
+//! A cut is the first marker some kilobytes past the previous cut, so an edit moves no cut but
+//! those near it. The next parse of an edited text takes over, from the joined result of the
+//! previous one, each piece whose bytes (up to the end of its stop marker's line) are unchanged
+//! and that was read whole, cleanly and without an error: its nodes are copied with ids and
+//! offsets moved, which is what reading those bytes again would give.
 
 use rayon::prelude::*;
 
