@@ -76,8 +76,7 @@ const PARALLEL_MIN_LEN: usize = 64 * 1024;
 
 /// Analyse `text` (read from `path`, if known) under `settings`.
 pub fn analyze(text: &str, path: Option<&str>, settings: &Settings) -> Analysis {
-    let parallel = text.len() >= PARALLEL_MIN_LEN && rayon::current_num_threads() > 1;
-    analyze_with(text, path, settings, parallel, None)
+    analyze_with(text, path, settings, in_parallel(text), None)
 }
 
 /// [`analyze`] `text`, an edited version of `before`, whose analysis was `previous`: the parts of
@@ -90,13 +89,17 @@ pub fn analyze_edited(
     before: &str,
     previous: &Analysis,
 ) -> Analysis {
-    let parallel = text.len() >= PARALLEL_MIN_LEN && rayon::current_num_threads() > 1;
     let previous = syntax::Previous {
         text: before,
         tree: &previous.syntax.tree,
         reusable: &previous.reusable,
     };
-    analyze_with(text, path, settings, parallel, Some(previous))
+    analyze_with(text, path, settings, in_parallel(text), Some(previous))
+}
+
+/// Whether `text` is long enough for its independent steps to go to the rayon pool.
+fn in_parallel(text: &str) -> bool {
+    text.len() >= PARALLEL_MIN_LEN && rayon::current_num_threads() > 1
 }
 
 /// [`analyze`], with the independent steps on the rayon pool or not. Every parallel step

@@ -302,32 +302,35 @@ test("HKube: duplicate sidecar name (H301) with its first occurrence", function(
   expect_contains(d.user_data.lsp.codeDescription.href, "docs/rules/H301.md", "H301 doc link")
 end)
 
-test("KubeVela: a trait key the sidecar trait drops (V406)", function()
-  local buf = buffers.vela
-  wait_for_codes(buf, { "V406" })
-  local d = diagnostic(buf, "V406")
-  expect_range(d, 15, 12, 15, 17, "V406")
-  expect_eq(d.severity, vim.diagnostic.severity.WARN, "V406 severity")
-  expect_contains(d.message, "ignores `ports`", "V406 message")
-end)
-
-test("Calyptia: a named probe port (C503)", function()
-  local buf = buffers.calyptia
-  wait_for_codes(buf, { "C503" })
-  local d = diagnostic(buf, "C503")
-  expect_range(d, 10, 43, 10, 52, "C503")
-  expect_eq(d.severity, vim.diagnostic.severity.ERROR, "C503 severity")
-  expect_contains(d.message, 'not the name "metrics"', "C503 message")
-end)
-
-test("Kubernetes: native sidecar mounting a missing volume (K115); B603 off by settings", function()
-  local buf = buffers.kube
-  wait_for_codes(buf, { "K115" })
-  local d = diagnostic(buf, "K115")
-  expect_range(d, 31, 20, 31, 26, "K115")
-  expect_eq(d.severity, vim.diagnostic.severity.ERROR, "K115 severity")
-  expect_contains(d.message, 'initContainers[0].volumeMounts[0].name: Not found: "tokens"', "K115 message")
-end)
+-- One finding per dialect: its exact range, severity and words.
+for _, case in ipairs({
+  {
+    title = "KubeVela: a trait key the sidecar trait drops (V406)",
+    buffer = "vela", code = "V406", range = { 15, 12, 15, 17 },
+    severity = vim.diagnostic.severity.WARN, words = "ignores `ports`",
+  },
+  {
+    title = "Calyptia: a named probe port (C503)",
+    buffer = "calyptia", code = "C503", range = { 10, 43, 10, 52 },
+    severity = vim.diagnostic.severity.ERROR, words = 'not the name "metrics"',
+  },
+  {
+    title = "Kubernetes: native sidecar mounting a missing volume (K115); B603 off by settings",
+    buffer = "kube", code = "K115", range = { 31, 20, 31, 26 },
+    severity = vim.diagnostic.severity.ERROR,
+    words = 'initContainers[0].volumeMounts[0].name: Not found: "tokens"',
+  },
+}) do
+  test(case.title, function()
+    local buf = buffers[case.buffer]
+    wait_for_codes(buf, { case.code })
+    local d = diagnostic(buf, case.code)
+    local r = case.range
+    expect_range(d, r[1], r[2], r[3], r[4], case.code)
+    expect_eq(d.severity, case.severity, case.code .. " severity")
+    expect_contains(d.message, case.words, case.code .. " message")
+  end)
+end
 
 test("completion: keys of a KubeVela sidecar trait, values of imagePullPolicy", function()
   local vela = buffers.vela

@@ -207,6 +207,11 @@ struct Part {
 }
 
 impl Part {
+    /// How many nodes it gives to the result.
+    fn nodes(&self) -> usize {
+        self.to.nodes - self.from.nodes
+    }
+
     fn whole(text: &str, piece: Piece) -> Part {
         Part {
             from: piece.beginning(),
@@ -287,9 +292,7 @@ impl Reusable {
     /// What of `parts` (about to be joined in this order) a later parse may take over.
     fn of(text: &str, parts: &[Part]) -> Reusable {
         let mut pieces = Vec::new();
-        let mut offset = 0;
-        for part in parts {
-            let len = part.to.nodes - part.from.nodes;
+        for (part, offset) in parts.iter().zip(node_offsets(parts)) {
             let piece = &part.piece;
             let whole = part.from == piece.beginning() && part.to == piece.ending(text);
             let finished =
@@ -299,11 +302,10 @@ impl Reusable {
                     start: piece.start,
                     stop: piece.stop,
                     depends_to: line_end(text, piece.stop),
-                    nodes: offset..offset + len,
+                    nodes: offset..offset + part.nodes(),
                     pass: piece.pass.clone(),
                 });
             }
-            offset += len;
         }
         Reusable { pieces }
     }
@@ -399,23 +401,28 @@ fn assemble(text: &str, read: Vec<Piece>) -> Vec<Part> {
     parts
 }
 
+/// Where each part's nodes start in the arena the parts are joined into.
+fn node_offsets(parts: &[Part]) -> Vec<usize> {
+    parts
+        .iter()
+        .scan(0, |next, part| {
+            let offset = *next;
+            *next += part.nodes();
+            Some(offset)
+        })
+        .collect()
+}
+
 /// One arena and one pass from the parts, ids shifted as if read in one go.
 fn join(mut parts: Vec<Part>) -> (Tree, Pass) {
-    let mut offset = 0u32;
-    let offsets: Vec<u32> = parts
-        .iter()
-        .map(|p| {
-            let this = offset;
-            offset += (p.to.nodes - p.from.nodes) as u32;
-            this
-        })
-        .collect();
+    let nodes: usize = parts.iter().map(Part::nodes).sum();
+    let offsets = node_offsets(&parts);
     parts
         .par_iter_mut()
         .zip(offsets)
-        .for_each(|(part, offset)| part.trim(offset));
+        .for_each(|(part, offset)| part.trim(offset as u32));
     let mut tree = Tree::new();
-    tree.reserve(offset as usize);
+    tree.reserve(nodes);
     let mut pass = Pass {
         documents: Vec::with_capacity(parts.iter().map(|p| p.piece.pass.documents.len()).sum()),
         errors: Vec::new(),
