@@ -165,6 +165,11 @@ impl Tree {
         self.nodes.len()
     }
 
+    /// Drop the nodes from `len` on (nodes before it must not refer to them).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.nodes.truncate(len);
+    }
+
     /// Whether the arena is empty.
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()

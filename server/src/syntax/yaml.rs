@@ -1,5 +1,9 @@
 //! YAML streams → the spanned [`Tree`], built from granit-parser's events.
 //!
+//! Most Kubernetes YAML (block collections of one-line scalars) is read by [`quick`] instead,
+//! several times faster and step for step as granit-parser reads it; anything else, and every
+//! error, is left to granit-parser.
+//!
 //! Each `---` document is independent: a syntax error in one never hides the others (the parser
 //! resumes at the next document). Inside a broken document we recover too: the document is
 //! parsed again with the offending lines blanked out (replaced by spaces, so every byte offset
@@ -15,7 +19,7 @@
 
 use std::collections::HashMap;
 
-use granit_parser::{Event, Parser, ScalarStyle as GranitStyle, Span as GranitSpan};
+use granit_parser::ScalarStyle as GranitStyle;
 
 use super::scalar::resolve_plain_scalar;
 use super::tree::{Entry, NodeId, ScalarStyle, Tree, Value};
@@ -28,6 +32,11 @@ const ALIAS_BUDGET: usize = 100_000;
 const RECOVERY_ATTEMPTS: usize = 8;
 
 mod parallel;
+mod quick;
+mod steps;
+
+use quick::Quick;
+use steps::{GranitSteps, Next, Step, Steps};
 
 pub(crate) use parallel::{Previous, Reusable};
 
@@ -72,7 +81,7 @@ fn finish(text: &str, mut tree: Tree, first: Pass) -> SyntaxTree {
 }
 
 /// The outcome of one pass of the builder over some text.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 struct Pass {
     documents: Vec<ParsedDocument>,
     errors: Vec<SyntaxError>,
@@ -323,24 +332,41 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn span(&self, s: &GranitSpan) -> Span {
-        let start = s.start.byte_offset().unwrap_or(0) + self.base;
-        let end = s.end.byte_offset().unwrap_or(0) + self.base;
-        Span::new(start, end)
+    fn shifted(&self, span: Span) -> Span {
+        Span::new(
+            span.start as usize + self.base,
+            span.end as usize + self.base,
+        )
     }
 
     /// Read every event of `text`. With `all_documents`, resume after errors at the next document.
+    ///
+    /// The quick reader goes first; where it gives up, what it built is dropped and
+    /// granit-parser reads the text.
     fn run(&mut self, text: &str, all_documents: bool) -> Pass {
-        let mut parser = Parser::new_from_str(text);
-        let mut pass = Pass {
-            documents: Vec::new(),
-            errors: Vec::new(),
-            comments: Vec::new(),
-            alias_nodes: 0,
-            alias_budget_reported: false,
-            stopped_at: None,
-            clean_starts: Vec::new(),
-        };
+        let nodes = self.tree.len();
+        let (alias_nodes, alias_budget_reported) = (self.alias_nodes, self.alias_budget_reported);
+        if let Some(pass) = self.read(Quick::new(text), text, all_documents) {
+            return pass;
+        }
+        self.tree.truncate(nodes);
+        self.stack.clear();
+        self.anchors.clear();
+        self.alias_nodes = alias_nodes;
+        self.alias_budget_reported = alias_budget_reported;
+        // granit-parser never gives up.
+        self.read(GranitSteps::new(text), text, all_documents)
+            .unwrap_or_default()
+    }
+
+    /// Read every step of `source` (reading `text`); `None` when the source gives up.
+    fn read<'a>(
+        &mut self,
+        mut source: impl Steps<'a>,
+        text: &str,
+        all_documents: bool,
+    ) -> Option<Pass> {
+        let mut pass = Pass::default();
         let mut doc_start: Option<usize> = None;
         let mut root: Option<NodeId> = None;
         let mut last_good = self.base;
@@ -349,98 +375,97 @@ impl<'t> Builder<'t> {
         let mut error_since_document_start = false;
         let end_of_text = self.base + text.len();
         loop {
-            match parser.next_event() {
-                None => break,
-                Some(Ok((event, gspan))) => {
-                    let span = self.span(&gspan);
-                    match event {
-                        Event::StreamStart | Event::StreamEnd => {}
-                        Event::DocumentStart(explicit, _) => {
-                            if let Some(start) = doc_start.take() {
-                                // A document that ended in an error: close it before this one.
-                                self.finish_document(
-                                    &mut pass,
-                                    start,
-                                    span.start as usize,
-                                    root.take(),
-                                    broken.take(),
-                                );
-                            }
-                            if explicit && !error_since_document_start {
-                                pass.clean_starts.push(CleanStart {
-                                    at: span.start as usize,
-                                    nodes: self.tree.len(),
-                                    documents: pass.documents.len(),
-                                    errors: pass.errors.len(),
-                                    alias_nodes: self.alias_nodes,
-                                });
-                            }
-                            error_since_document_start = false;
-                            if explicit && span.start as usize >= self.stop {
-                                pass.stopped_at = Some(span.start as usize);
-                                break;
-                            }
-                            doc_start = Some(span.start as usize);
-                            root = None;
-                            broken = None;
-                            self.anchors.clear();
+            match source.next_step() {
+                Next::Done => break,
+                Next::GiveUp => return None,
+                Next::Step(step) => match step {
+                    Step::Skip => {}
+                    Step::DocumentStart { explicit, at } => {
+                        let at = at + self.base;
+                        if let Some(start) = doc_start.take() {
+                            // A document that ended in an error: close it before this one.
+                            self.finish_document(&mut pass, start, at, root.take(), broken.take());
                         }
-                        Event::DocumentEnd => {
-                            let start = doc_start.take().unwrap_or(span.start as usize);
-                            let end = span.end.max(span.start) as usize;
-                            self.finish_document(&mut pass, start, end, root.take(), broken.take());
+                        if explicit && !error_since_document_start {
+                            pass.clean_starts.push(CleanStart {
+                                at,
+                                nodes: self.tree.len(),
+                                documents: pass.documents.len(),
+                                errors: pass.errors.len(),
+                                alias_nodes: self.alias_nodes,
+                            });
                         }
-                        Event::Comment(text, _) => pass.comments.push(Comment {
-                            span,
-                            text: text.into_owned(),
-                        }),
-                        Event::Scalar(value, style, anchor, tag) => {
-                            last_good = span.start as usize;
-                            let tag_suffix = tag
-                                .as_ref()
-                                .and_then(|t| t.core_suffix().map(str::to_owned));
-                            let span = trim_line_breaks(text, span, self.base);
-                            if let Some(node) =
-                                self.scalar(&value, style, tag_suffix.as_deref(), span, anchor)
-                            {
-                                self.add(node, &mut root, &mut pass.errors);
-                            }
+                        error_since_document_start = false;
+                        if explicit && at >= self.stop {
+                            pass.stopped_at = Some(at);
+                            break;
                         }
-                        Event::SequenceStart(_, anchor, _) => {
-                            last_good = span.start as usize;
-                            self.open(Frame::Sequence {
-                                start: span.start as usize,
+                        doc_start = Some(at);
+                        root = None;
+                        broken = None;
+                        self.anchors.clear();
+                    }
+                    Step::DocumentEnd { span } => {
+                        let span = self.shifted(span);
+                        let start = doc_start.take().unwrap_or(span.start as usize);
+                        let end = span.end.max(span.start) as usize;
+                        self.finish_document(&mut pass, start, end, root.take(), broken.take());
+                    }
+                    Step::Comment { span, text } => pass.comments.push(Comment {
+                        span: self.shifted(span),
+                        text: text.into_owned(),
+                    }),
+                    Step::Scalar {
+                        value,
+                        style,
+                        core_tag,
+                        anchor,
+                        span,
+                    } => {
+                        let span = self.shifted(span);
+                        last_good = span.start as usize;
+                        let span = trim_line_breaks(text, span, self.base);
+                        if let Some(node) =
+                            self.scalar(&value, style, core_tag.as_deref(), span, anchor)
+                        {
+                            self.add(node, &mut root, &mut pass.errors);
+                        }
+                    }
+                    Step::SequenceStart { anchor, at } | Step::MappingStart { anchor, at } => {
+                        let at = at + self.base;
+                        last_good = at;
+                        self.open(if matches!(step, Step::SequenceStart { .. }) {
+                            Frame::Sequence {
+                                start: at,
                                 items: Vec::new(),
                                 anchor,
-                            });
-                            self.check_depth(span, &mut pass.errors);
-                        }
-                        Event::MappingStart(_, anchor, _) => {
-                            last_good = span.start as usize;
-                            self.open(Frame::Mapping {
-                                start: span.start as usize,
+                            }
+                        } else {
+                            Frame::Mapping {
+                                start: at,
                                 entries: Vec::new(),
                                 merges: Vec::new(),
                                 pending_key: None,
                                 anchor,
-                            });
-                            self.check_depth(span, &mut pass.errors);
-                        }
-                        Event::SequenceEnd | Event::MappingEnd => {
-                            last_good = span.start as usize;
-                            if let Some(node) = self.close(span, &mut pass.errors) {
-                                self.add(node, &mut root, &mut pass.errors);
                             }
-                        }
-                        Event::Alias(id) => {
-                            last_good = span.start as usize;
-                            let node = self.alias(id, span, &mut pass.errors);
+                        });
+                        self.check_depth(at, &mut pass.errors);
+                    }
+                    Step::End { span } => {
+                        let span = self.shifted(span);
+                        last_good = span.start as usize;
+                        if let Some(node) = self.close(span, &mut pass.errors) {
                             self.add(node, &mut root, &mut pass.errors);
                         }
-                        _ => {}
                     }
-                }
-                Some(Err(err)) => {
+                    Step::Alias { id, span } => {
+                        let span = self.shifted(span);
+                        last_good = span.start as usize;
+                        let node = self.alias(id, span, &mut pass.errors);
+                        self.add(node, &mut root, &mut pass.errors);
+                    }
+                },
+                Next::Error(err) => {
                     error_since_document_start = true;
                     let at = err.marker().byte_offset().unwrap_or(0) + self.base;
                     let at = at.min(end_of_text);
@@ -486,7 +511,7 @@ impl<'t> Builder<'t> {
                         }
                     }
                     let start = doc_start.unwrap_or(at);
-                    if !all_documents || previous_error_at == Some(at) {
+                    if !all_documents || previous_error_at == Some(at) || !source.resume() {
                         self.finish_document(
                             &mut pass,
                             start,
@@ -498,20 +523,6 @@ impl<'t> Builder<'t> {
                         break;
                     }
                     previous_error_at = Some(at);
-                    match parser.proceed_next_document() {
-                        Ok(true) => continue,
-                        _ => {
-                            self.finish_document(
-                                &mut pass,
-                                start,
-                                end_of_text,
-                                root.take(),
-                                Some(failure),
-                            );
-                            doc_start = None;
-                            break;
-                        }
-                    }
                 }
             }
         }
@@ -520,7 +531,7 @@ impl<'t> Builder<'t> {
         }
         pass.alias_nodes = self.alias_nodes;
         pass.alias_budget_reported = self.alias_budget_reported;
-        pass
+        Some(pass)
     }
 
     /// Record a finished document; `end` is where its region of source ends (the next document's
@@ -547,10 +558,10 @@ impl<'t> Builder<'t> {
         });
     }
 
-    fn check_depth(&mut self, span: Span, errors: &mut Vec<SyntaxError>) {
+    fn check_depth(&mut self, at: usize, errors: &mut Vec<SyntaxError>) {
         if self.stack.len() == MAX_DEPTH + 1 {
             errors.push(SyntaxError {
-                span: Span::new(span.start as usize, span.start as usize + 1),
+                span: Span::new(at, at + 1),
                 message: format!(
                     "nesting deeper than {MAX_DEPTH} levels; the nested value is skipped"
                 ),

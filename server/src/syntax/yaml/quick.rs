@@ -1,0 +1,762 @@
+//! A fast reader for the shape most Kubernetes YAML has: block mappings and sequences of
+//! one-line scalars, under `---` markers.
+//!
+//! It reads a line at a time and gives the builder the very [`Step`]s granit-parser would give
+//! (the tests compare the two on every file we have and on thousands of edits of them). It gives
+//! up, before any error could be missed, at anything else: comments, flow collections, block
+//! and multi-line scalars, anchors, aliases, tags, explicit keys, directives, tabs, carriage
+//! returns, unusual escapes or characters, and every malformed line. Whatever it gives up on is
+//! read again by granit-parser, so what it reads only changes how fast the tree is built.
+
+use std::borrow::Cow;
+use std::collections::VecDeque;
+
+use granit_parser::ScalarStyle;
+
+use super::steps::{Next, Step, Steps};
+use crate::text::Span;
+
+/// How deep block collections may nest here (granit-parser's limit is 255).
+const MAX_BLOCKS: usize = 200;
+/// How long a key may be here (granit-parser looks 1,024 characters ahead for a key's `:`).
+const MAX_KEY: usize = 1000;
+
+/// The fast reader; see the module doc.
+pub(super) struct Quick<'a> {
+    text: &'a str,
+    /// Where the next line starts.
+    next_line: usize,
+    /// Open block collections, innermost last.
+    blocks: Vec<Block>,
+    expect: Expect,
+    queue: VecDeque<Step<'a>>,
+    in_document: bool,
+    /// Where the last step's span ends: an implicit document end is there.
+    last_end: usize,
+    finished: bool,
+    gave_up: bool,
+}
+
+#[derive(Clone, Copy)]
+struct Block {
+    mapping: bool,
+    /// The column of its keys or dashes.
+    indent: usize,
+    /// A sequence at the same column as the key that holds it (`key:\n- item`).
+    indentless: bool,
+}
+
+/// What the next content line may be.
+#[derive(Clone, Copy)]
+enum Expect {
+    /// A document's root value; null at `null_at` if none follows.
+    Root { null_at: usize },
+    /// The root was a scalar: only the document's end may follow.
+    RootDone,
+    /// The value of the key at column `indent`, on later lines; null at `null_at` if none.
+    Value { null_at: usize, indent: usize },
+    /// The item of the dash at column `indent`, on later lines; null at `null_at` if none.
+    Item { null_at: usize, indent: usize },
+    /// More entries of the open collections.
+    Entries,
+}
+
+/// A scalar read from one line: its value, style and span.
+struct Scalar<'a> {
+    value: Cow<'a, str>,
+    style: ScalarStyle,
+    start: usize,
+    end: usize,
+}
+
+/// What a line holds at some position.
+enum Content<'a> {
+    /// `key:` — the key and where its `:` is.
+    Key(Scalar<'a>, usize),
+    /// A scalar that is not a key.
+    Scalar(Scalar<'a>),
+    /// `{}` (a mapping) or `[]` at this offset.
+    Empty { mapping: bool, at: usize },
+}
+
+impl<'a> Quick<'a> {
+    pub(super) fn new(text: &'a str) -> Self {
+        Quick {
+            text,
+            next_line: 0,
+            blocks: Vec::new(),
+            expect: Expect::Entries,
+            queue: VecDeque::new(),
+            in_document: false,
+            last_end: 0,
+            finished: false,
+            gave_up: false,
+        }
+    }
+
+    fn push(&mut self, step: Step<'a>) {
+        self.queue.push_back(step);
+    }
+
+    fn push_scalar(&mut self, scalar: Scalar<'a>) {
+        self.last_end = scalar.end;
+        self.push(Step::Scalar {
+            value: scalar.value,
+            style: scalar.style,
+            core_tag: None,
+            anchor: 0,
+            span: Span::new(scalar.start, scalar.end),
+        });
+    }
+
+    /// A value that fills the rest of its line.
+    fn push_value(&mut self, content: Content<'a>) -> Option<()> {
+        match content {
+            Content::Key(..) => return None,
+            Content::Scalar(scalar) => self.push_scalar(scalar),
+            Content::Empty { mapping, at } => {
+                self.push(if mapping {
+                    Step::MappingStart { anchor: 0, at }
+                } else {
+                    Step::SequenceStart { anchor: 0, at }
+                });
+                self.push(Step::End {
+                    span: Span::new(at + 1, at + 2),
+                });
+                self.last_end = at + 2;
+            }
+        }
+        Some(())
+    }
+
+    fn push_null(&mut self, at: usize) {
+        self.push_scalar(Scalar {
+            value: Cow::Borrowed("~"),
+            style: ScalarStyle::Plain,
+            start: at,
+            end: at,
+        });
+    }
+
+    fn push_end(&mut self, at: usize) {
+        self.blocks.pop();
+        self.last_end = at;
+        self.push(Step::End { span: Span::at(at) });
+    }
+
+    /// Read one line (or the end of the text) into steps; `None` gives up.
+    fn read_line(&mut self) -> Option<()> {
+        let bytes = self.text.as_bytes();
+        let start = self.next_line;
+        if start >= bytes.len() {
+            self.end_document(bytes.len());
+            self.finished = true;
+            return Some(());
+        }
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        self.next_line = end + 1;
+        let line = &bytes[start..end];
+        if !line.iter().all(|&b| (0x20..0x7f).contains(&b)) {
+            check_characters(&self.text[start..end])?;
+        }
+        let indent = line.iter().take_while(|&&b| b == b' ').count();
+        if indent == line.len() {
+            return Some(());
+        }
+        let at = start + indent;
+        let first = line[indent];
+        if indent == 0 {
+            let marker = (line.starts_with(b"---") || line.starts_with(b"..."))
+                && line.get(3).is_none_or(|&b| b == b' ');
+            if marker {
+                if first == b'.' || !is_blank(&line[3..]) {
+                    return None;
+                }
+                self.start_document(at);
+                return Some(());
+            }
+            if first == b'%' {
+                return None;
+            }
+        }
+        if !self.in_document {
+            self.in_document = true;
+            self.push(Step::DocumentStart {
+                explicit: false,
+                at,
+            });
+            self.expect = Expect::Root { null_at: at };
+        }
+        let dash = first == b'-' && line.get(indent + 1).is_none_or(|&b| b == b' ');
+        match self.expect {
+            Expect::Root { .. } => {
+                self.expect = Expect::Entries;
+                return self.root(at, end, indent, dash);
+            }
+            Expect::RootDone => return None,
+            Expect::Value {
+                null_at,
+                indent: key,
+            } => {
+                if indent > key {
+                    self.expect = Expect::Entries;
+                    return self.nested(at, end, indent, dash);
+                }
+                if indent == key && dash {
+                    self.expect = Expect::Entries;
+                    return self.indentless(at, end, indent);
+                }
+                self.push_null(null_at);
+            }
+            Expect::Item {
+                null_at,
+                indent: seq,
+            } => {
+                if indent > seq {
+                    self.expect = Expect::Entries;
+                    return self.nested(at, end, indent, dash);
+                }
+                self.push_null(null_at);
+            }
+            Expect::Entries => {}
+        }
+        self.expect = Expect::Entries;
+        while let Some(top) = self.blocks.last() {
+            if top.indent > indent || (top.indentless && top.indent == indent && !dash) {
+                self.push_end(at);
+            } else {
+                break;
+            }
+        }
+        let top = *self.blocks.last()?;
+        match (top.indent == indent, top.mapping, dash) {
+            (true, true, false) => self.entry(at, end, indent),
+            (true, false, true) => self.item(at, end, indent),
+            _ => None,
+        }
+    }
+
+    /// A `---` line at `at`: end the open document, begin the next.
+    fn start_document(&mut self, at: usize) {
+        self.end_document(at);
+        self.in_document = true;
+        self.push(Step::DocumentStart { explicit: true, at });
+        self.last_end = at + 3;
+        self.expect = Expect::Root { null_at: at + 3 };
+    }
+
+    /// End the open document (if any) where the next one or the text's end is.
+    fn end_document(&mut self, at: usize) {
+        if !self.in_document {
+            return;
+        }
+        match self.expect {
+            Expect::Root { null_at }
+            | Expect::Value { null_at, .. }
+            | Expect::Item { null_at, .. } => self.push_null(null_at),
+            Expect::RootDone | Expect::Entries => {}
+        }
+        while !self.blocks.is_empty() {
+            self.push_end(at);
+        }
+        self.push(Step::DocumentEnd {
+            span: Span::at(self.last_end),
+        });
+        self.in_document = false;
+        self.expect = Expect::Entries;
+    }
+
+    fn open(&mut self, mapping: bool, at: usize, indent: usize, indentless: bool) -> Option<()> {
+        if self.blocks.len() >= MAX_BLOCKS {
+            return None;
+        }
+        self.blocks.push(Block {
+            mapping,
+            indent,
+            indentless,
+        });
+        self.push(if mapping {
+            Step::MappingStart { anchor: 0, at }
+        } else {
+            Step::SequenceStart { anchor: 0, at }
+        });
+        Some(())
+    }
+
+    /// The first content line of a document.
+    fn root(&mut self, at: usize, end: usize, indent: usize, dash: bool) -> Option<()> {
+        if dash {
+            self.open(false, at, indent, false)?;
+            return self.item(at, end, indent);
+        }
+        match self.content(at, end)? {
+            Content::Key(..) => {
+                self.open(true, at, indent, false)?;
+                self.entry(at, end, indent)
+            }
+            value => {
+                self.expect = Expect::RootDone;
+                self.push_value(value)
+            }
+        }
+    }
+
+    /// A line deeper than the key or dash before it: a collection begins.
+    fn nested(&mut self, at: usize, end: usize, indent: usize, dash: bool) -> Option<()> {
+        if dash {
+            self.open(false, at, indent, false)?;
+            self.item(at, end, indent)
+        } else {
+            self.open(true, at, indent, false)?;
+            self.entry(at, end, indent)
+        }
+    }
+
+    /// `key:` followed by `- item` at the key's column: the sequence begins at its first item.
+    fn indentless(&mut self, at: usize, end: usize, indent: usize) -> Option<()> {
+        let content = skip_spaces(self.text.as_bytes(), at + 1, end);
+        if content == end {
+            return None;
+        }
+        self.open(false, content, indent, true)?;
+        self.item(at, end, indent)
+    }
+
+    /// A `key: value` line (or the rest of `- key: value`) with the key at `at`, column `column`.
+    fn entry(&mut self, at: usize, end: usize, column: usize) -> Option<()> {
+        let Content::Key(key, colon) = self.content(at, end)? else {
+            return None;
+        };
+        self.push_scalar(key);
+        let value = skip_spaces(self.text.as_bytes(), colon + 1, end);
+        if value == end {
+            self.expect = Expect::Value {
+                null_at: colon,
+                indent: column,
+            };
+            return Some(());
+        }
+        let value = self.content(value, end)?;
+        self.push_value(value)
+    }
+
+    /// A `- …` line with its dash at `at`, column `column`.
+    fn item(&mut self, at: usize, end: usize, column: usize) -> Option<()> {
+        let bytes = self.text.as_bytes();
+        let content = skip_spaces(bytes, at + 1, end);
+        if content == end {
+            self.expect = Expect::Item {
+                null_at: end,
+                indent: column,
+            };
+            return Some(());
+        }
+        if bytes[content] == b'-' && space_or_end(bytes, content + 1, end) {
+            return None;
+        }
+        match self.content(content, end)? {
+            Content::Key(..) => {
+                let key_column = column + (content - at);
+                self.open(true, content, key_column, false)?;
+                self.entry(content, end, key_column)
+            }
+            value => self.push_value(value),
+        }
+    }
+
+    /// What starts at `at` and fills the rest of the line: a key (and then whatever follows its
+    /// `:`) or a scalar.
+    fn content(&self, at: usize, end: usize) -> Option<Content<'a>> {
+        let bytes = self.text.as_bytes();
+        let (scalar, after) = match bytes[at] {
+            b'"' => double_quoted(self.text, at, end)?,
+            b'\'' => single_quoted(self.text, at, end)?,
+            open @ (b'{' | b'[') => {
+                let close = if open == b'{' { b'}' } else { b']' };
+                if bytes.get(at + 1) != Some(&close) || !is_blank(&bytes[at + 2..end]) {
+                    return None;
+                }
+                return Some(Content::Empty {
+                    mapping: open == b'{',
+                    at,
+                });
+            }
+            _ => return self.plain(at, end),
+        };
+        if after < end && bytes[after] == b':' && space_or_end(bytes, after + 1, end) {
+            if after - at > MAX_KEY {
+                return None;
+            }
+            return Some(Content::Key(scalar, after));
+        }
+        if !is_blank(&bytes[after..end]) {
+            return None;
+        }
+        Some(Content::Scalar(scalar))
+    }
+
+    /// A plain scalar at `at`: a key if a `: ` (or a final `:`) follows it on the line.
+    fn plain(&self, at: usize, end: usize) -> Option<Content<'a>> {
+        let bytes = self.text.as_bytes();
+        // Only `-` of the indicators may start a plain scalar here (`-1`, `--flag`); the rest
+        // are indicators, or rarely plain.
+        match bytes[at] {
+            b'-' if !space_or_end(bytes, at + 1, end) => {}
+            b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
+            | b'|' | b'>' | b'%' | b'@' | b'`' => return None,
+            _ => {}
+        }
+        let mut i = at;
+        while i < end {
+            match bytes[i] {
+                b':' if space_or_end(bytes, i + 1, end) => {
+                    let key = trim_end(self.text, at, i);
+                    if key.end == key.start || i - at > MAX_KEY {
+                        return None;
+                    }
+                    return Some(Content::Key(key, i));
+                }
+                b'#' if bytes[i - 1] == b' ' => return None,
+                _ => {}
+            }
+            i += 1;
+        }
+        Some(Content::Scalar(trim_end(self.text, at, end)))
+    }
+}
+
+impl<'a> Steps<'a> for Quick<'a> {
+    fn next_step(&mut self) -> Next<'a> {
+        loop {
+            if let Some(step) = self.queue.pop_front() {
+                return Next::Step(step);
+            }
+            if self.gave_up {
+                return Next::GiveUp;
+            }
+            if self.finished {
+                return Next::Done;
+            }
+            if self.read_line().is_none() {
+                self.gave_up = true;
+                self.queue.clear();
+            }
+        }
+    }
+
+    fn resume(&mut self) -> bool {
+        false
+    }
+}
+
+/// A plain scalar from `start` to `end`, without trailing spaces.
+fn trim_end(text: &str, start: usize, end: usize) -> Scalar<'_> {
+    let end = start + text[start..end].trim_end_matches(' ').len();
+    Scalar {
+        value: Cow::Borrowed(&text[start..end]),
+        style: ScalarStyle::Plain,
+        start,
+        end,
+    }
+}
+
+/// A one-line `'…'` scalar at `at`, and where it ends.
+fn single_quoted(text: &str, at: usize, end: usize) -> Option<(Scalar<'_>, usize)> {
+    let bytes = text.as_bytes();
+    let mut value = Cow::Borrowed("");
+    let mut from = at + 1;
+    let mut i = at + 1;
+    loop {
+        if i >= end {
+            return None;
+        }
+        if bytes[i] == b'\'' {
+            if bytes.get(i + 1) == Some(&b'\'') && i + 1 < end {
+                value.to_mut().push_str(&text[from..=i]);
+                i += 2;
+                from = i;
+                continue;
+            }
+            break;
+        }
+        i += 1;
+    }
+    append(&mut value, &text[from..i]);
+    let scalar = Scalar {
+        value,
+        style: ScalarStyle::SingleQuoted,
+        start: at,
+        end: i + 1,
+    };
+    Some((scalar, i + 1))
+}
+
+/// A one-line `"…"` scalar at `at` with only common escapes, and where it ends.
+fn double_quoted(text: &str, at: usize, end: usize) -> Option<(Scalar<'_>, usize)> {
+    let bytes = text.as_bytes();
+    let mut value = Cow::Borrowed("");
+    let mut from = at + 1;
+    let mut i = at + 1;
+    loop {
+        if i >= end {
+            return None;
+        }
+        match bytes[i] {
+            b'"' => break,
+            b'\\' => {
+                let unescaped = match bytes.get(i + 1).filter(|_| i + 1 < end)? {
+                    b'\\' => '\\',
+                    b'"' => '"',
+                    b'/' => '/',
+                    b'n' => '\n',
+                    b't' => '\t',
+                    _ => return None,
+                };
+                let owned = value.to_mut();
+                owned.push_str(&text[from..i]);
+                owned.push(unescaped);
+                i += 2;
+                from = i;
+            }
+            _ => i += 1,
+        }
+    }
+    append(&mut value, &text[from..i]);
+    let scalar = Scalar {
+        value,
+        style: ScalarStyle::DoubleQuoted,
+        start: at,
+        end: i + 1,
+    };
+    Some((scalar, i + 1))
+}
+
+/// Add `tail` to a value read so far, borrowing while nothing was unescaped.
+fn append<'a>(value: &mut Cow<'a, str>, tail: &'a str) {
+    if value.is_empty() {
+        *value = Cow::Borrowed(tail);
+    } else {
+        value.to_mut().push_str(tail);
+    }
+}
+
+/// Whether `at` is the line's `end` or a space.
+fn space_or_end(bytes: &[u8], at: usize, end: usize) -> bool {
+    at >= end || bytes[at] == b' '
+}
+
+fn skip_spaces(bytes: &[u8], mut at: usize, end: usize) -> usize {
+    while at < end && bytes[at] == b' ' {
+        at += 1;
+    }
+    at
+}
+
+fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(|&b| b == b' ')
+}
+
+/// Whether a line holds only characters read here the way YAML reads them: no control
+/// characters (tabs and carriage returns included), no byte order mark, no line or paragraph
+/// separators and no C1 controls (`NEL` is a line break in YAML 1.1).
+fn check_characters(line: &str) -> Option<()> {
+    line.chars()
+        .all(|c| match c {
+            ' '..='~' => true,
+            '\u{0}'..='\u{a0}' => false,
+            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => false,
+            _ => true,
+        })
+        .then_some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::yaml::steps::GranitSteps;
+
+    /// Every step of a source, or `None` if it gave up or met an error.
+    fn steps<'a>(mut source: impl Steps<'a>) -> Option<Vec<Step<'a>>> {
+        let mut all = Vec::new();
+        loop {
+            match source.next_step() {
+                Next::Step(Step::Skip) => {}
+                Next::Step(step) => all.push(step),
+                Next::Done => return Some(all),
+                Next::GiveUp | Next::Error(_) => return None,
+            }
+        }
+    }
+
+    /// Whether the quick reader read `text`; when it did, its steps must be granit-parser's.
+    fn same_as_granit(name: &str, text: &str) -> bool {
+        let Some(quick) = steps(Quick::new(text)) else {
+            return false;
+        };
+        let granit = steps(GranitSteps::new(text));
+        assert!(
+            granit.as_ref() == Some(&quick),
+            "{name}: the quick reader differs from granit-parser\n--- text ---\n{text}\n--- quick ---\n{quick:#?}\n--- granit ---\n{granit:#?}"
+        );
+        true
+    }
+
+    #[test]
+    fn reads_what_granit_reads_in_the_common_shape() {
+        let common = [
+            "",
+            "\n\n  \n",
+            "a: 1\n",
+            "a: 1",
+            "---\na: 1\nb:\n  c: \"x\\ty\"\n  d:\n  - e\n  - f: g\n    h: 'it''s'\n---\nk: v\n",
+            "a:\nb: x y  \nc:\n  - \n  -\n    - z\n  - k:\n    l: m\n\n---\n---\n- a\n---   \nz: 1\n",
+            "\n\na:   \n\"q k\":    v w   \n",
+            "x:\n- a: b\n  c: d\n-   e: f\n- \n  g: h\n\n\n",
+            "plain\n---\n\"q\"\n--- \n",
+            "- \n-\n-   \n- a:\n  b:   \n-\n",
+            "---\n\n\n---   \n\n",
+            "a:\n  - x\nb:\n\n  c: d\n",
+            "image: nginx:1.27\nurl: http://x/#frag\nv: -1\nw: --flag\nq: 'a # b'\nr: \"c # d\"\n",
+            "k: \"\\\\ \\\" \\/ \\n\"\n'': ''\n\"\": x\n",
+            "unicode: héllo wörld ✓\nemoji: 🚀\n",
+            "a:\n    deep:\n        deeper: 1\n    back: 2\nnext: 3\n",
+            "a: {}\nb: []\nc:\n- {}\n- []\n",
+            "{}\n---\n[]\n",
+            "\"a\":\n  'b':\n    - \"c\"\n",
+        ];
+        for text in common {
+            assert!(
+                same_as_granit(&format!("{text:?}"), text),
+                "{text:?} not read"
+            );
+        }
+        // Near misses: read or left, they must never be read otherwise.
+        for text in [
+            "----\n",
+            "---x: 1\n",
+            "- - a\n",
+            "a: b: c\n",
+            "a: {} x\n",
+            "--- {}\n",
+        ] {
+            same_as_granit(&format!("{text:?}"), text);
+        }
+    }
+
+    #[test]
+    fn gives_up_on_what_it_does_not_read() {
+        for text in [
+            "a: 1 # comment\n",
+            "# comment\na: 1\n",
+            "a: [1, 2]\n",
+            "a: { }\n",
+            "a: -\n",
+            "- -\n",
+            "a: |\n  text\n",
+            "a: >\n  text\n",
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "? a\n: b\n",
+            "%YAML 1.2\n---\na: 1\n",
+            "a: 1\n...\n",
+            "a:\tb\n",
+            "a: 1\r\n",
+            "a: plain\n  continued\n",
+            "a: \"open\n  quote\"\n",
+            "a: \"\\x41\"\n",
+            "\u{feff}a: 1\n",
+            "--- a: 1\n",
+            "a:\n  b: 1\n c: 2\n",
+            "a: 1\n  b: 2\n",
+        ] {
+            assert!(
+                steps(Quick::new(text)).is_none(),
+                "{text:?} should be left to granit-parser"
+            );
+        }
+    }
+
+    /// A small deterministic generator (no test reaches for randomness it cannot replay).
+    struct Lcg(u64);
+    impl Lcg {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((self.0 >> 33) as usize) % n.max(1)
+        }
+    }
+
+    /// One random edit of a text's lines: a line dropped, doubled, indented or outdented by a
+    /// space, or a piece of YAML syntax inserted.
+    fn edit(lines: &mut Vec<String>, rng: &mut Lcg, pieces: &[&str]) {
+        if lines.is_empty() {
+            return;
+        }
+        let at = rng.below(lines.len());
+        match rng.below(6) {
+            0 => {
+                lines.remove(at);
+            }
+            1 => {
+                let line = lines[at].clone();
+                lines.insert(at, line);
+            }
+            2 => lines[at].insert(0, ' '),
+            3 if lines[at].starts_with(' ') => {
+                lines[at].remove(0);
+            }
+            _ => {
+                let line = &mut lines[at];
+                let mut col = rng.below(line.trim_end().len() + 1);
+                while !line.is_char_boundary(col) {
+                    col -= 1;
+                }
+                line.insert_str(col, pieces[rng.below(pieces.len())]);
+            }
+        }
+    }
+
+    /// Every YAML file we have, and thousands of small edits of them: whatever the quick reader
+    /// reads, it reads as granit-parser does, and it reads most clean files itself.
+    #[test]
+    fn every_file_and_edits_of_it_read_as_granit_reads_them() {
+        let files = crate::syntax::sample_files(&["yaml", "yml"]);
+        assert!(files.len() > 20, "found only {files:?}");
+        let pieces = [
+            "", " ", "  ", "- ", "-", ": ", ":", "#", " #c", "\"", "'", "''", "\\\"", "[", "]",
+            "{}", "[]", "&a ", "*a", "!!str ", "|", ">-", "\t", "\r", "?", "%", "---", "...",
+            "x: y", "x:", "é", "\u{85}", "\u{2028}", "\\", "\\x", "-1", "a b", "  - z", "k: v: w",
+        ];
+        let mut rng = Lcg(7);
+        let (mut read, mut edits_read, mut edits) = (0, 0, 0);
+        for file in &files {
+            let text = std::fs::read_to_string(file).expect("read a YAML file");
+            let name = file.display().to_string();
+            // Edits of the files it reads: each either read as granit-parser reads it, or left.
+            if !same_as_granit(&name, &text) {
+                continue;
+            }
+            read += 1;
+            let lines: Vec<&str> = text.split_inclusive('\n').collect();
+            for _ in 0..300 {
+                let mut edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+                for _ in 0..1 + rng.below(3) {
+                    edit(&mut edited, &mut rng, &pieces);
+                }
+                let edited = edited.concat();
+                edits += 1;
+                if same_as_granit(&format!("{name} (edited)"), &edited) {
+                    edits_read += 1;
+                }
+            }
+        }
+        assert!(
+            read * 5 > files.len(),
+            "the quick reader read only {read} of {} files",
+            files.len()
+        );
+        assert!(edits_read * 4 > edits, "{edits_read} of {edits} edits read");
+    }
+}
