@@ -1,12 +1,13 @@
 //! A fast reader for the shape most Kubernetes YAML has: block mappings and sequences of
 //! one-line scalars, under `---` markers.
 //!
-//! It reads a line at a time and gives the builder the very [`Step`]s granit-parser would give
-//! (the tests compare the two on every file we have and on thousands of edits of them). It gives
-//! up, before any error could be missed, at anything else: comments, flow collections, block
-//! and multi-line scalars, anchors, aliases, tags, explicit keys, directives, tabs, carriage
-//! returns, unusual escapes or characters, and every malformed line. Whatever it gives up on is
-//! read again by granit-parser, so what it reads only changes how fast the tree is built.
+//! It reads a line at a time and gives the builder the very [`Step`]s granit-parser would give,
+//! comments included (the tests compare the two on every file we have and on thousands of edits
+//! of them). It gives up, before any error could be missed, at anything else: flow collections
+//! other than `{}` and `[]`, block and multi-line scalars, anchors, aliases, tags, explicit keys,
+//! directives, `...`, tabs, carriage returns, unusual escapes or characters, and every malformed
+//! line. What it gives up on is read again by granit-parser, so it changes only how fast the tree
+//! is built.
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -30,6 +31,9 @@ pub(super) struct Quick<'a> {
     blocks: Vec<Block>,
     expect: Expect,
     queue: VecDeque<Step<'a>>,
+    /// Comments read but not yet given: granit-parser gives them just before the next node or
+    /// collection end, after the null of a key or dash with no value.
+    comments: Vec<Step<'a>>,
     in_document: bool,
     /// Where the last step's span ends: an implicit document end is there.
     last_end: usize,
@@ -87,6 +91,7 @@ impl<'a> Quick<'a> {
             blocks: Vec::new(),
             expect: Expect::Entries,
             queue: VecDeque::new(),
+            comments: Vec::new(),
             in_document: false,
             last_end: 0,
             finished: false,
@@ -110,7 +115,7 @@ impl<'a> Quick<'a> {
     }
 
     /// A value that fills the rest of its line.
-    fn push_value(&mut self, content: Content<'a>) -> Option<()> {
+    fn push_value(&mut self, content: Content<'a>, end: usize) -> Option<()> {
         match content {
             Content::Key(..) => return None,
             Content::Scalar(scalar) => self.push_scalar(scalar),
@@ -126,7 +131,7 @@ impl<'a> Quick<'a> {
                 self.last_end = at + 2;
             }
         }
-        Some(())
+        self.rest_of_line(self.last_end, end)
     }
 
     fn push_null(&mut self, at: usize) {
@@ -136,6 +141,32 @@ impl<'a> Quick<'a> {
             start: at,
             end: at,
         });
+    }
+
+    /// Hold the comment whose `#` is at `at` until the next step that comes after comments.
+    fn hold_comment(&mut self, at: usize, end: usize) {
+        self.comments.push(Step::Comment {
+            span: Span::new(at, end),
+            text: Cow::Borrowed(&self.text[at + 1..end]),
+        });
+    }
+
+    fn give_comments(&mut self) {
+        self.queue.extend(self.comments.drain(..));
+    }
+
+    /// After a value that ends at `from`: nothing but spaces and a comment may follow on the line.
+    fn rest_of_line(&mut self, from: usize, end: usize) -> Option<()> {
+        let bytes = self.text.as_bytes();
+        let hash = skip_spaces(bytes, from, end);
+        if hash == end {
+            return Some(());
+        }
+        if bytes[hash] != b'#' || hash == from {
+            return None;
+        }
+        self.hold_comment(hash, end);
+        Some(())
     }
 
     fn push_end(&mut self, at: usize) {
@@ -165,21 +196,26 @@ impl<'a> Quick<'a> {
         }
         let at = start + indent;
         let first = line[indent];
+        if first == b'#' {
+            self.hold_comment(at, end);
+            return Some(());
+        }
         if indent == 0 {
             let marker = (line.starts_with(b"---") || line.starts_with(b"..."))
                 && line.get(3).is_none_or(|&b| b == b' ');
             if marker {
-                if first == b'.' || !is_blank(&line[3..]) {
+                if first == b'.' {
                     return None;
                 }
                 self.start_document(at);
-                return Some(());
+                return self.rest_of_line(at + 3, end);
             }
             if first == b'%' {
                 return None;
             }
         }
         if !self.in_document {
+            self.give_comments();
             self.in_document = true;
             self.push(Step::DocumentStart {
                 explicit: false,
@@ -190,6 +226,7 @@ impl<'a> Quick<'a> {
         let dash = first == b'-' && line.get(indent + 1).is_none_or(|&b| b == b' ');
         match self.expect {
             Expect::Root { .. } => {
+                self.give_comments();
                 self.expect = Expect::Entries;
                 return self.root(at, end, indent, dash);
             }
@@ -199,10 +236,12 @@ impl<'a> Quick<'a> {
                 indent: key,
             } => {
                 if indent > key {
+                    self.give_comments();
                     self.expect = Expect::Entries;
                     return self.nested(at, end, indent, dash);
                 }
                 if indent == key && dash {
+                    self.give_comments();
                     self.expect = Expect::Entries;
                     return self.indentless(at, end, indent);
                 }
@@ -213,6 +252,7 @@ impl<'a> Quick<'a> {
                 indent: seq,
             } => {
                 if indent > seq {
+                    self.give_comments();
                     self.expect = Expect::Entries;
                     return self.nested(at, end, indent, dash);
                 }
@@ -220,6 +260,7 @@ impl<'a> Quick<'a> {
             }
             Expect::Entries => {}
         }
+        self.give_comments();
         self.expect = Expect::Entries;
         while let Some(top) = self.blocks.last() {
             if top.indent > indent || (top.indentless && top.indent == indent && !dash) {
@@ -248,13 +289,19 @@ impl<'a> Quick<'a> {
     /// End the open document (if any) where the next one or the text's end is.
     fn end_document(&mut self, at: usize) {
         if !self.in_document {
+            self.give_comments();
             return;
         }
         match self.expect {
-            Expect::Root { null_at }
-            | Expect::Value { null_at, .. }
-            | Expect::Item { null_at, .. } => self.push_null(null_at),
-            Expect::RootDone | Expect::Entries => {}
+            Expect::Root { null_at } => {
+                self.give_comments();
+                self.push_null(null_at);
+            }
+            Expect::Value { null_at, .. } | Expect::Item { null_at, .. } => {
+                self.push_null(null_at);
+                self.give_comments();
+            }
+            Expect::RootDone | Expect::Entries => self.give_comments(),
         }
         while !self.blocks.is_empty() {
             self.push_end(at);
@@ -296,7 +343,7 @@ impl<'a> Quick<'a> {
             }
             value => {
                 self.expect = Expect::RootDone;
-                self.push_value(value)
+                self.push_value(value, end)
             }
         }
     }
@@ -315,7 +362,7 @@ impl<'a> Quick<'a> {
     /// `key:` followed by `- item` at the key's column: the sequence begins at its first item.
     fn indentless(&mut self, at: usize, end: usize, indent: usize) -> Option<()> {
         let content = skip_spaces(self.text.as_bytes(), at + 1, end);
-        if content == end {
+        if content == end || self.text.as_bytes()[content] == b'#' {
             return None;
         }
         self.open(false, content, indent, true)?;
@@ -329,7 +376,8 @@ impl<'a> Quick<'a> {
         };
         self.push_scalar(key);
         let value = skip_spaces(self.text.as_bytes(), colon + 1, end);
-        if value == end {
+        if value == end || self.text.as_bytes()[value] == b'#' {
+            self.rest_of_line(colon + 1, end)?;
             self.expect = Expect::Value {
                 null_at: colon,
                 indent: column,
@@ -337,14 +385,17 @@ impl<'a> Quick<'a> {
             return Some(());
         }
         let value = self.content(value, end)?;
-        self.push_value(value)
+        self.push_value(value, end)
     }
 
     /// A `- …` line with its dash at `at`, column `column`.
     fn item(&mut self, at: usize, end: usize, column: usize) -> Option<()> {
         let bytes = self.text.as_bytes();
         let content = skip_spaces(bytes, at + 1, end);
-        if content == end {
+        if content == end || bytes[content] == b'#' {
+            // A comment after a dash comes before the item's null (after a key, it comes after).
+            self.rest_of_line(at + 1, end)?;
+            self.give_comments();
             self.expect = Expect::Item {
                 null_at: end,
                 indent: column,
@@ -360,7 +411,7 @@ impl<'a> Quick<'a> {
                 self.open(true, content, key_column, false)?;
                 self.entry(content, end, key_column)
             }
-            value => self.push_value(value),
+            value => self.push_value(value, end),
         }
     }
 
@@ -373,7 +424,7 @@ impl<'a> Quick<'a> {
             b'\'' => single_quoted(self.text, at, end)?,
             open @ (b'{' | b'[') => {
                 let close = if open == b'{' { b'}' } else { b']' };
-                if bytes.get(at + 1) != Some(&close) || !is_blank(&bytes[at + 2..end]) {
+                if bytes.get(at + 1) != Some(&close) {
                     return None;
                 }
                 return Some(Content::Empty {
@@ -388,9 +439,6 @@ impl<'a> Quick<'a> {
                 return None;
             }
             return Some(Content::Key(scalar, after));
-        }
-        if !is_blank(&bytes[after..end]) {
-            return None;
         }
         Some(Content::Scalar(scalar))
     }
@@ -416,12 +464,12 @@ impl<'a> Quick<'a> {
                     }
                     return Some(Content::Key(key, i));
                 }
-                b'#' if bytes[i - 1] == b' ' => return None,
+                b'#' if bytes[i - 1] == b' ' => break,
                 _ => {}
             }
             i += 1;
         }
-        Some(Content::Scalar(trim_end(self.text, at, end)))
+        Some(Content::Scalar(trim_end(self.text, at, i)))
     }
 }
 
@@ -623,6 +671,16 @@ mod tests {
             "a: {}\nb: []\nc:\n- {}\n- []\n",
             "{}\n---\n[]\n",
             "\"a\":\n  'b':\n    - \"c\"\n",
+            // Comments, in granit-parser's order around nulls and collection ends.
+            "a: 1 # comment\n# own line\nb: 2\n",
+            "# head\n\n# head2\na:\n  b: 1   \n  # inner\n# outer\nc: 2 # right  \n#end\n---\n# top\n- x\n  # in seq\n- y: 1\n  # in map\n#\n",
+            "a:\n# c1\nb: 1\nc: # c2\n  # c3\n  d: 1\nl:\n# c4\n- x\n-\n# c5\n- y\n---\n# c6\n---\n# c7\n",
+            "a: \"q\" # c\nb: [] # d\nc: x #e\n",
+            "a: # c\nb: 1\nl:\n  - # d\n  # e\n  - x\n",
+            "--- # f\n# g\n--- #h\n",
+            "# i\n---\na: 1 #j\n#k\n",
+            "# only a comment\n",
+            "a: b #c: d\nurl: x#y\n",
         ];
         for text in common {
             assert!(
@@ -646,8 +704,6 @@ mod tests {
     #[test]
     fn gives_up_on_what_it_does_not_read() {
         for text in [
-            "a: 1 # comment\n",
-            "# comment\na: 1\n",
             "a: [1, 2]\n",
             "a: { }\n",
             "a: -\n",
