@@ -600,10 +600,6 @@ fn skip_spaces(bytes: &[u8], mut at: usize, end: usize) -> usize {
     at
 }
 
-fn is_blank(bytes: &[u8]) -> bool {
-    bytes.iter().all(|&b| b == b' ')
-}
-
 /// Whether a line holds only characters read here the way YAML reads them: no control
 /// characters (tabs and carriage returns included), no byte order mark, no line or paragraph
 /// separators and no C1 controls (`NEL` is a line break in YAML 1.1).
