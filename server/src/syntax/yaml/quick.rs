@@ -73,14 +73,28 @@ struct Scalar<'a> {
     end: usize,
 }
 
+/// What a block scalar keeps of its final line breaks.
+enum Chomp {
+    /// One (`|`).
+    Clip,
+    /// None (`|-`).
+    Strip,
+    /// All (`|+`).
+    Keep,
+}
+
 /// What a line holds at some position.
 enum Content<'a> {
     /// `key:` — the key and where its `:` is.
     Key(Scalar<'a>, usize),
     /// A scalar that is not a key.
     Scalar(Scalar<'a>),
-    /// `{}` (a mapping) or `[]` at this offset.
-    Empty { mapping: bool, at: usize },
+    /// `{}` at this offset.
+    EmptyMapping { at: usize },
+    /// A one-line flow sequence (`[a, "b"]`) opening at this offset.
+    FlowSequence { at: usize },
+    /// A literal block scalar whose `|` is at this offset.
+    Literal { at: usize },
 }
 
 impl<'a> Quick<'a> {
@@ -119,17 +133,15 @@ impl<'a> Quick<'a> {
         match content {
             Content::Key(..) => return None,
             Content::Scalar(scalar) => self.push_scalar(scalar),
-            Content::Empty { mapping, at } => {
-                self.push(if mapping {
-                    Step::MappingStart { anchor: 0, at }
-                } else {
-                    Step::SequenceStart { anchor: 0, at }
-                });
+            Content::EmptyMapping { at } => {
+                self.push(Step::MappingStart { anchor: 0, at });
                 self.push(Step::End {
                     span: Span::new(at + 1, at + 2),
                 });
                 self.last_end = at + 2;
             }
+            Content::FlowSequence { at } => self.flow_sequence(at, end)?,
+            Content::Literal { at } => return self.literal(at, end),
         }
         self.rest_of_line(self.last_end, end)
     }
@@ -422,16 +434,11 @@ impl<'a> Quick<'a> {
         let (scalar, after) = match bytes[at] {
             b'"' => double_quoted(self.text, at, end)?,
             b'\'' => single_quoted(self.text, at, end)?,
-            open @ (b'{' | b'[') => {
-                let close = if open == b'{' { b'}' } else { b']' };
-                if bytes.get(at + 1) != Some(&close) {
-                    return None;
-                }
-                return Some(Content::Empty {
-                    mapping: open == b'{',
-                    at,
-                });
+            b'{' if bytes.get(at + 1) == Some(&b'}') => {
+                return Some(Content::EmptyMapping { at });
             }
+            b'[' => return Some(Content::FlowSequence { at }),
+            b'|' => return Some(Content::Literal { at }),
             _ => return self.plain(at, end),
         };
         if after < end && bytes[after] == b':' && space_or_end(bytes, after + 1, end) {
@@ -441,6 +448,113 @@ impl<'a> Quick<'a> {
             return Some(Content::Key(scalar, after));
         }
         Some(Content::Scalar(scalar))
+    }
+
+    /// A flow sequence of scalars that opens at `at` and closes on the same line.
+    fn flow_sequence(&mut self, at: usize, end: usize) -> Option<()> {
+        let bytes = self.text.as_bytes();
+        self.push(Step::SequenceStart { anchor: 0, at });
+        let mut i = skip_spaces(bytes, at + 1, end);
+        while i < end && bytes[i] != b']' {
+            let (scalar, after) = match bytes[i] {
+                b'"' => double_quoted(self.text, i, end)?,
+                b'\'' => single_quoted(self.text, i, end)?,
+                _ => flow_plain(self.text, i, end)?,
+            };
+            self.push_scalar(scalar);
+            i = skip_spaces(bytes, after, end);
+            match bytes.get(i).filter(|_| i < end)? {
+                b',' => i = skip_spaces(bytes, i + 1, end),
+                b']' => {}
+                _ => return None,
+            }
+        }
+        if i >= end {
+            return None;
+        }
+        self.push(Step::End {
+            span: Span::new(i, i + 1),
+        });
+        self.last_end = i + 1;
+        Some(())
+    }
+
+    /// A literal block scalar (`|`, `|-` or `|+`) whose header at `header` ends at `end`; its
+    /// lines follow, more indented than the collection that holds it.
+    fn literal(&mut self, header: usize, end: usize) -> Option<()> {
+        let bytes = self.text.as_bytes();
+        let parent = self.blocks.last()?.indent;
+        let (chomp, after) = match bytes.get(header + 1).filter(|_| header + 1 < end) {
+            Some(b'-') => (Chomp::Strip, header + 2),
+            Some(b'+') => (Chomp::Keep, header + 2),
+            _ => (Chomp::Clip, header + 1),
+        };
+        // The header's comment comes after the scalar, as it is held until the next line.
+        self.rest_of_line(after, end)?;
+        let mut value = String::new();
+        let mut indent: Option<usize> = None;
+        let mut start = None;
+        let mut breaks = 0;
+        let mut blank_spaces = 0;
+        let mut line = self.next_line;
+        let stop = loop {
+            if line >= bytes.len() {
+                break bytes.len();
+            }
+            let line_end = memchr::memchr(b'\n', &bytes[line..]).map(|i| line + i)?;
+            let text = &bytes[line..line_end];
+            if !text.iter().all(|&b| (0x20..0x7f).contains(&b)) {
+                check_characters(&self.text[line..line_end])?;
+            }
+            let spaces = text.iter().take_while(|&&b| b == b' ').count();
+            let blank = spaces == text.len();
+            let content_indent = match indent {
+                None if blank => {
+                    blank_spaces = blank_spaces.max(spaces);
+                    breaks += 1;
+                    line = line_end + 1;
+                    continue;
+                }
+                None if spaces <= parent => break line + spaces,
+                None if blank_spaces > spaces => return None,
+                None => {
+                    start = Some(line + spaces);
+                    *indent.insert(spaces)
+                }
+                Some(n) if blank && spaces <= n => {
+                    breaks += 1;
+                    line = line_end + 1;
+                    continue;
+                }
+                Some(n) if spaces < n => break line + spaces,
+                Some(n) => n,
+            };
+            value.extend(std::iter::repeat_n('\n', breaks));
+            breaks = 0;
+            value.push_str(&self.text[line + content_indent..line_end]);
+            value.push('\n');
+            line = line_end + 1;
+        };
+        if start.is_none() && stop == bytes.len() {
+            // Empty up to the end of the text: granit-parser spans the header then.
+            return None;
+        }
+        match chomp {
+            Chomp::Clip => {}
+            Chomp::Strip => {
+                value.pop();
+            }
+            Chomp::Keep if start.is_none() => return None,
+            Chomp::Keep => value.extend(std::iter::repeat_n('\n', breaks)),
+        }
+        self.next_line = line.min(bytes.len());
+        self.push_scalar(Scalar {
+            value: Cow::Owned(value),
+            style: ScalarStyle::Literal,
+            start: start.unwrap_or(stop),
+            end: stop,
+        });
+        Some(())
     }
 
     /// A plain scalar at `at`: a key if a `: ` (or a final `:`) follows it on the line.
@@ -506,6 +620,33 @@ fn trim_end(text: &str, start: usize, end: usize) -> Scalar<'_> {
         start,
         end,
     }
+}
+
+/// A plain scalar in a one-line flow sequence at `at`, and where it ends (before a `,` or `]`).
+fn flow_plain(text: &str, at: usize, end: usize) -> Option<(Scalar<'_>, usize)> {
+    let bytes = text.as_bytes();
+    match bytes[at] {
+        b'-' if at + 1 < end && !matches!(bytes[at + 1], b' ' | b',' | b']') => {}
+        b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
+        | b'|' | b'>' | b'%' | b'@' | b'`' => return None,
+        _ => {}
+    }
+    let mut i = at;
+    while i < end {
+        match bytes[i] {
+            b',' | b']' => break,
+            b'[' | b'{' | b'}' => return None,
+            b':' if i + 1 >= end || matches!(bytes[i + 1], b' ' | b',' | b']') => return None,
+            b'#' if bytes[i - 1] == b' ' => return None,
+            _ => i += 1,
+        }
+    }
+    if i >= end {
+        return None;
+    }
+    let scalar = trim_end(text, at, i);
+    let after = scalar.end;
+    Some((scalar, after))
 }
 
 /// A one-line `'…'` scalar at `at`, and where it ends.
@@ -667,6 +808,13 @@ mod tests {
             "a: {}\nb: []\nc:\n- {}\n- []\n",
             "{}\n---\n[]\n",
             "\"a\":\n  'b':\n    - \"c\"\n",
+            // One-line flow sequences of scalars.
+            "a: [\"x\", 'y', z, -1]\nb: [ \"x\" , y b ]  # c\nc: [x,]\nd:\n- [\"a\"]\n- [a:b, http://x, a/b]\n",
+            "command: ['sh', '-c', 'echo \"hi\" > /tmp/x; sleep 1']\nargs: [\"--a=1\", \"-b\"]\n",
+            // Literal block scalars.
+            "a: |\n  line1\n\n    indented\n  line3\n\nb: |-\n  x\n\n\nc: |+\n  y\n\nd: | # c\n  z\ne: |\nf: 1\n",
+            "x:\n  a: |\n    t\n\n  b: |\n  c: |-\n     u\n  d: 1\n",
+            "x:\n  - |\n   t\n  - |\n\n# c\n  - 1\n---\n- k: |\n    # not a comment\n    ---\n",
             // Comments, in granit-parser's order around nulls and collection ends.
             "a: 1 # comment\n# own line\nb: 2\n",
             "# head\n\n# head2\na:\n  b: 1   \n  # inner\n# outer\nc: 2 # right  \n#end\n---\n# top\n- x\n  # in seq\n- y: 1\n  # in map\n#\n",
@@ -692,6 +840,29 @@ mod tests {
             "a: b: c\n",
             "a: {} x\n",
             "--- {}\n",
+            "---#x\n",
+            "a: \"q\"# c\n",
+            "l:\n- # d\n# e\n- x\n",
+            "a #b: c\n",
+            "a: [x\n",
+            "a: [x, [y]]\n",
+            "a: [x: y]\n",
+            "a: [,]\n",
+            "a: [x,,y]\n",
+            "a: [x] y\n",
+            "a: [x #c\n  ]\n",
+            "a: [-]\n",
+            "a: [- x]\n",
+            "a: [x]#c\n",
+            "a: |\n  x",
+            "a: |\n    \n  x\n",
+            "a: |2\n   x\n",
+            "a: |x\n  y\n",
+            "a: |+\n\nb: 1\n",
+            "- |\n",
+            "a: |\n\n",
+            "--- |\n  x\n",
+            "|\n x\n",
         ] {
             same_as_granit(&format!("{text:?}"), text);
         }
@@ -700,11 +871,11 @@ mod tests {
     #[test]
     fn gives_up_on_what_it_does_not_read() {
         for text in [
-            "a: [1, 2]\n",
+            "a: [1, [2]]\n",
+            "a: {b: 1}\n",
             "a: { }\n",
             "a: -\n",
             "- -\n",
-            "a: |\n  text\n",
             "a: >\n  text\n",
             "a: &x 1\nb: *x\n",
             "a: !!str 1\n",
@@ -771,7 +942,7 @@ mod tests {
     }
 
     /// Every YAML file we have, and thousands of small edits of them: whatever the quick reader
-    /// reads, it reads as granit-parser does, and it reads most clean files itself.
+    /// reads, it reads as granit-parser does, and it reads most files itself (102 of 119 today).
     #[test]
     fn every_file_and_edits_of_it_read_as_granit_reads_them() {
         let files = crate::syntax::sample_files(&["yaml", "yml"]);
@@ -805,7 +976,7 @@ mod tests {
             }
         }
         assert!(
-            read * 5 > files.len(),
+            read * 4 > files.len() * 3,
             "the quick reader read only {read} of {} files",
             files.len()
         );
