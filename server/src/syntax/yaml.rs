@@ -26,6 +26,13 @@ use super::tree::{Entry, NodeId, ScalarStyle, Tree, Value};
 use super::{Comment, Document, Format, MAX_DEPTH, SyntaxError, SyntaxErrorKind, SyntaxTree};
 use crate::text::Span;
 
+/// Whether the quick reader goes first (`SIDECAR_LSP_QUICK_YAML=0` turns it off).
+static QUICK_READER: std::sync::LazyLock<bool> =
+    std::sync::LazyLock::new(|| std::env::var_os(QUICK_YAML_ENV).is_none_or(|v| v != "0"));
+
+/// The environment variable that turns the quick reader off when `0`.
+const QUICK_YAML_ENV: &str = "SIDECAR_LSP_QUICK_YAML";
+
 /// How many nodes alias expansion may create in one text.
 const ALIAS_BUDGET: usize = 100_000;
 /// How many times a broken document is re-read with more lines blanked.
@@ -346,7 +353,7 @@ impl<'t> Builder<'t> {
     fn run(&mut self, text: &str, all_documents: bool) -> Pass {
         let nodes = self.tree.len();
         let (alias_nodes, alias_budget_reported) = (self.alias_nodes, self.alias_budget_reported);
-        if let Some(pass) = self.read(Quick::new(text), text, all_documents) {
+        if *QUICK_READER && let Some(pass) = self.read(Quick::new(text), text, all_documents) {
             return pass;
         }
         self.tree.truncate(nodes);
