@@ -18,6 +18,13 @@ use granit_parser::ScalarStyle;
 use super::steps::{Next, Step, Steps};
 use crate::text::Span;
 
+mod scan;
+
+use scan::{
+    Chomp, Scalar, check_characters, double_quoted, flow_plain, fold, single_quoted, skip_spaces,
+    space_or_end, trim_end,
+};
+
 /// How deep block collections may nest here (granit-parser's limit is 255).
 const MAX_BLOCKS: usize = 200;
 /// How long a key may be here (granit-parser looks 1,024 characters ahead for a key's `:`).
@@ -64,50 +71,6 @@ enum Expect {
     Item { null_at: usize, indent: usize },
     /// More entries of the open collections.
     Entries,
-}
-
-/// A scalar read from one line: its value, style and span.
-struct Scalar<'a> {
-    value: Cow<'a, str>,
-    style: ScalarStyle,
-    start: usize,
-    end: usize,
-}
-
-/// A folded block scalar's value from its content lines (each with the number of empty lines
-/// before it), with one final line break: lines join with a space, empty lines become line
-/// breaks, and more-indented lines keep theirs.
-fn fold(lines: &[(usize, &str)]) -> Option<String> {
-    if lines.first().is_some_and(|&(breaks, _)| breaks > 0) {
-        return None;
-    }
-    let mut value = String::new();
-    for (i, &(breaks, text)) in lines.iter().enumerate() {
-        if i > 0 {
-            let more = |t: &str| t.starts_with(' ');
-            if !more(lines[i - 1].1) && !more(text) {
-                if breaks == 0 {
-                    value.push(' ');
-                }
-            } else {
-                value.push('\n');
-            }
-            value.extend(std::iter::repeat_n('\n', breaks));
-        }
-        value.push_str(text);
-    }
-    value.push('\n');
-    Some(value)
-}
-
-/// What a block scalar keeps of its final line breaks.
-enum Chomp {
-    /// One (`|`).
-    Clip,
-    /// None (`|-`).
-    Strip,
-    /// All (`|+`).
-    Keep,
 }
 
 /// What a line holds at some position.
@@ -677,153 +640,6 @@ impl<'a> Steps<'a> for Quick<'a> {
     fn resume(&mut self) -> bool {
         false
     }
-}
-
-/// A plain scalar from `start` to `end`, without trailing spaces.
-fn trim_end(text: &str, start: usize, end: usize) -> Scalar<'_> {
-    let end = start + text[start..end].trim_end_matches(' ').len();
-    Scalar {
-        value: Cow::Borrowed(&text[start..end]),
-        style: ScalarStyle::Plain,
-        start,
-        end,
-    }
-}
-
-/// A plain scalar in a one-line flow collection at `at`, and where it ends: before a `,`, the
-/// `close` bracket, or a `: `.
-fn flow_plain(text: &str, at: usize, end: usize, close: u8) -> Option<(Scalar<'_>, usize)> {
-    let bytes = text.as_bytes();
-    match bytes[at] {
-        b'-' if at + 1 < end && !matches!(bytes[at + 1], b' ' | b',' | b']' | b'}') => {}
-        b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
-        | b'|' | b'>' | b'%' | b'@' | b'`' => return None,
-        _ => {}
-    }
-    let mut i = at;
-    while i < end {
-        match bytes[i] {
-            b',' => break,
-            b if b == close => break,
-            b'[' | b']' | b'{' | b'}' => return None,
-            b':' if i + 1 < end && bytes[i + 1] == b' ' => break,
-            b':' if i + 1 >= end || matches!(bytes[i + 1], b',' | b']' | b'}') => return None,
-            b'#' if bytes[i - 1] == b' ' => return None,
-            _ => i += 1,
-        }
-    }
-    if i >= end {
-        return None;
-    }
-    let scalar = trim_end(text, at, i);
-    let after = scalar.end;
-    Some((scalar, after))
-}
-
-/// A one-line `'…'` scalar at `at`, and where it ends.
-fn single_quoted(text: &str, at: usize, end: usize) -> Option<(Scalar<'_>, usize)> {
-    let bytes = text.as_bytes();
-    let mut value = Cow::Borrowed("");
-    let mut from = at + 1;
-    let mut i = at + 1;
-    loop {
-        if i >= end {
-            return None;
-        }
-        if bytes[i] == b'\'' {
-            if bytes.get(i + 1) == Some(&b'\'') && i + 1 < end {
-                value.to_mut().push_str(&text[from..=i]);
-                i += 2;
-                from = i;
-                continue;
-            }
-            break;
-        }
-        i += 1;
-    }
-    append(&mut value, &text[from..i]);
-    let scalar = Scalar {
-        value,
-        style: ScalarStyle::SingleQuoted,
-        start: at,
-        end: i + 1,
-    };
-    Some((scalar, i + 1))
-}
-
-/// A one-line `"…"` scalar at `at` with only common escapes, and where it ends.
-fn double_quoted(text: &str, at: usize, end: usize) -> Option<(Scalar<'_>, usize)> {
-    let bytes = text.as_bytes();
-    let mut value = Cow::Borrowed("");
-    let mut from = at + 1;
-    let mut i = at + 1;
-    loop {
-        if i >= end {
-            return None;
-        }
-        match bytes[i] {
-            b'"' => break,
-            b'\\' => {
-                let unescaped = match bytes.get(i + 1).filter(|_| i + 1 < end)? {
-                    b'\\' => '\\',
-                    b'"' => '"',
-                    b'/' => '/',
-                    b'n' => '\n',
-                    b't' => '\t',
-                    _ => return None,
-                };
-                let owned = value.to_mut();
-                owned.push_str(&text[from..i]);
-                owned.push(unescaped);
-                i += 2;
-                from = i;
-            }
-            _ => i += 1,
-        }
-    }
-    append(&mut value, &text[from..i]);
-    let scalar = Scalar {
-        value,
-        style: ScalarStyle::DoubleQuoted,
-        start: at,
-        end: i + 1,
-    };
-    Some((scalar, i + 1))
-}
-
-/// Add `tail` to a value read so far, borrowing while nothing was unescaped.
-fn append<'a>(value: &mut Cow<'a, str>, tail: &'a str) {
-    if value.is_empty() {
-        *value = Cow::Borrowed(tail);
-    } else {
-        value.to_mut().push_str(tail);
-    }
-}
-
-/// Whether `at` is the line's `end` or a space.
-fn space_or_end(bytes: &[u8], at: usize, end: usize) -> bool {
-    at >= end || bytes[at] == b' '
-}
-
-fn skip_spaces(bytes: &[u8], mut at: usize, end: usize) -> usize {
-    while at < end && bytes[at] == b' ' {
-        at += 1;
-    }
-    at
-}
-
-/// Whether a line holds only characters read here the way YAML reads them: no control
-/// characters (tabs and carriage returns included), no byte order mark, no line or paragraph
-/// separators and no C1 controls (`NEL` is a line break in YAML 1.1).
-fn check_characters(line: &str) -> Option<()> {
-    line.chars()
-        .all(|c| match c {
-            ' '..='~' => true,
-            '\u{0}'..='\u{a0}' => false,
-            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => false,
-            _ => true,
-        })
-        .then_some(())
 }
 
 #[cfg(test)]
