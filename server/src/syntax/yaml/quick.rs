@@ -2,13 +2,14 @@
 //! one-line scalars, one-line flow collections of scalars (`[a, "b"]`, `{cpu: 1}`), literal and
 //! folded block scalars and comments, under `---` markers.
 //!
-//! It reads a line at a time and gives the builder the very [`Step`]s granit-parser would give,
-//! comments in the same order (the tests compare the two on every YAML file we have and on
-//! thousands of edits of them). It gives up, before any error could be missed, at anything else:
-//! flow collections that nest or span lines, multi-line plain and quoted scalars, anchors,
-//! aliases, tags, explicit keys, directives, `...`, indentation indicators, tabs, carriage
-//! returns, unusual escapes or characters, and every malformed line. What it gives up on is read
-//! again by granit-parser, so it changes only how fast the tree is built.
+//! It reads a line at a time (`\n` or `\r\n` ends) and gives the builder the very [`Step`]s
+//! granit-parser would give, comments in the same order (the tests compare the two on every YAML
+//! file we have, in both line endings, and on thousands of edits of them). It gives up, before
+//! any error could be missed, at anything else: flow collections that nest or span lines,
+//! multi-line plain and quoted scalars, anchors, aliases, tags, explicit keys, directives, `...`,
+//! indentation indicators, tabs, other carriage returns, unusual escapes or characters, and every
+//! malformed line. What it gives up on is read again by granit-parser, so it changes only how
+//! fast the tree is built.
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -177,8 +178,8 @@ impl<'a> Quick<'a> {
             self.finished = true;
             return Some(());
         }
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        self.next_line = end + 1;
+        let (end, next) = line_end(bytes, start);
+        self.next_line = next;
         let line = &bytes[start..end];
         if !line.iter().all(|&b| (0x20..0x7f).contains(&b)) {
             check_characters(&self.text[start..end])?;
@@ -506,7 +507,11 @@ impl<'a> Quick<'a> {
             if line >= bytes.len() {
                 break bytes.len();
             }
-            let line_end = memchr::memchr(b'\n', &bytes[line..]).map(|i| line + i)?;
+            let (line_end, next) = line_end(bytes, line);
+            if next > bytes.len() {
+                // A last line without a line break is left to granit-parser.
+                return None;
+            }
             let text = &bytes[line..line_end];
             if !text.iter().all(|&b| (0x20..0x7f).contains(&b)) {
                 check_characters(&self.text[line..line_end])?;
@@ -517,7 +522,7 @@ impl<'a> Quick<'a> {
                 None if blank => {
                     blank_spaces = blank_spaces.max(spaces);
                     breaks += 1;
-                    line = line_end + 1;
+                    line = next;
                     continue;
                 }
                 None if spaces <= parent => break line + spaces,
@@ -525,7 +530,7 @@ impl<'a> Quick<'a> {
                 None => *indent.insert(spaces),
                 Some(n) if blank && spaces <= n => {
                     breaks += 1;
-                    line = line_end + 1;
+                    line = next;
                     continue;
                 }
                 Some(n) if spaces < n => break line + spaces,
@@ -533,7 +538,7 @@ impl<'a> Quick<'a> {
             };
             lines.push((breaks, &self.text[line + content_indent..line_end]));
             breaks = 0;
-            line = line_end + 1;
+            line = next;
         };
         let Some(&(_, first)) = lines.first() else {
             if stop == bytes.len() || matches!(chomp, Chomp::Keep) {
@@ -615,6 +620,19 @@ impl<'a> Quick<'a> {
             i += 1;
         }
         Some(Content::Scalar(trim_end(self.text, at, i)))
+    }
+}
+
+/// The line that starts at `start`: where its content ends (before `\n` or `\r\n`) and where
+/// the next line starts (past the end of the text when the last line has no line break).
+fn line_end(bytes: &[u8], start: usize) -> (usize, usize) {
+    match memchr::memchr(b'\n', &bytes[start..]) {
+        Some(i) => {
+            let newline = start + i;
+            let crlf = newline > start && bytes[newline - 1] == b'\r';
+            (newline - usize::from(crlf), newline + 1)
+        }
+        None => (bytes.len(), bytes.len() + 1),
     }
 }
 
@@ -782,7 +800,7 @@ mod tests {
             "%YAML 1.2\n---\na: 1\n",
             "a: 1\n...\n",
             "a:\tb\n",
-            "a: 1\r\n",
+            "a: 1\rb: 2\n",
             "a: plain\n  continued\n",
             "a: \"open\n  quote\"\n",
             "a: \"\\x41\"\n",
@@ -856,21 +874,29 @@ mod tests {
         for file in &files {
             let text = std::fs::read_to_string(file).expect("read a YAML file");
             let name = file.display().to_string();
-            // Edits of the files it reads: each either read as granit-parser reads it, or left.
-            if !same_as_granit(&name, &text) {
+            // Each file as it is and with CRLF line ends, and edits of each that it reads: every
+            // one either read as granit-parser reads it, or left.
+            let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
+            let crlf_name = format!("{name} (CRLF)");
+            let as_is = same_as_granit(&name, &text);
+            let with_crlf = same_as_granit(&crlf_name, &crlf);
+            assert_eq!(as_is, with_crlf, "{name}: read in one line ending only");
+            if !as_is {
                 continue;
             }
             read += 1;
-            let lines: Vec<&str> = text.split_inclusive('\n').collect();
-            for _ in 0..300 {
-                let mut edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-                for _ in 0..1 + rng.below(3) {
-                    edit(&mut edited, &mut rng, &pieces);
-                }
-                let edited = edited.concat();
-                edits += 1;
-                if same_as_granit(&format!("{name} (edited)"), &edited) {
-                    edits_read += 1;
+            for (name, text) in [(&name, &text), (&crlf_name, &crlf)] {
+                let lines: Vec<&str> = text.split_inclusive('\n').collect();
+                for _ in 0..150 {
+                    let mut edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+                    for _ in 0..1 + rng.below(3) {
+                        edit(&mut edited, &mut rng, &pieces);
+                    }
+                    let edited = edited.concat();
+                    edits += 1;
+                    if same_as_granit(&format!("{name} (edited)"), &edited) {
+                        edits_read += 1;
+                    }
                 }
             }
         }
