@@ -22,8 +22,8 @@ use crate::text::Span;
 mod scan;
 
 use scan::{
-    Chomp, Scalar, check_characters, double_quoted, flow_plain, fold, single_quoted, skip_spaces,
-    space_or_end, trim_end,
+    Chomp, Scalar, check_characters, flow_plain, fold, quoted, skip_spaces, space_or_end,
+    starts_plain, trim_end,
 };
 
 /// How deep block collections may nest here (granit-parser's limit is 255).
@@ -218,44 +218,30 @@ impl<'a> Quick<'a> {
             self.expect = Expect::Root { null_at: at };
         }
         let dash = first == b'-' && line.get(indent + 1).is_none_or(|&b| b == b' ');
-        match self.expect {
+        let expect = std::mem::replace(&mut self.expect, Expect::Entries);
+        match expect {
             Expect::Root { .. } => {
                 self.give_comments();
-                self.expect = Expect::Entries;
                 return self.root(at, end, indent, dash);
             }
             Expect::RootDone => return None,
-            Expect::Value {
-                null_at,
-                indent: key,
-            } => {
-                if indent > key {
-                    self.give_comments();
-                    self.expect = Expect::Entries;
-                    return self.nested(at, end, indent, dash);
-                }
-                if indent == key && dash {
-                    self.give_comments();
-                    self.expect = Expect::Entries;
-                    return self.indentless(at, end, indent);
-                }
-                self.push_null(null_at);
+            // The value or item is on this line, deeper (or, for a key, a sequence at its column).
+            Expect::Value { indent: key, .. } | Expect::Item { indent: key, .. }
+                if indent > key =>
+            {
+                self.give_comments();
+                return self.nested(at, end, indent, dash);
             }
-            Expect::Item {
-                null_at,
-                indent: seq,
-            } => {
-                if indent > seq {
-                    self.give_comments();
-                    self.expect = Expect::Entries;
-                    return self.nested(at, end, indent, dash);
-                }
+            Expect::Value { indent: key, .. } if indent == key && dash => {
+                self.give_comments();
+                return self.indentless(at, end, indent);
+            }
+            Expect::Value { null_at, .. } | Expect::Item { null_at, .. } => {
                 self.push_null(null_at);
             }
             Expect::Entries => {}
         }
         self.give_comments();
-        self.expect = Expect::Entries;
         while let Some(top) = self.blocks.last() {
             if top.indent > indent || (top.indentless && top.indent == indent && !dash) {
                 self.push_end(at);
@@ -418,8 +404,7 @@ impl<'a> Quick<'a> {
     fn content(&self, at: usize, end: usize) -> Option<Content<'a>> {
         let bytes = self.text.as_bytes();
         let (scalar, after) = match bytes[at] {
-            b'"' => double_quoted(self.text, at, end)?,
-            b'\'' => single_quoted(self.text, at, end)?,
+            b'"' | b'\'' => quoted(self.text, at, end)?,
             b'{' | b'[' => return Some(Content::Flow { at }),
             b'|' | b'>' => return Some(Content::Block { at }),
             _ => return self.plain(at, end),
@@ -478,8 +463,7 @@ impl<'a> Quick<'a> {
             return None;
         }
         match self.text.as_bytes()[at] {
-            b'"' => double_quoted(self.text, at, end),
-            b'\'' => single_quoted(self.text, at, end),
+            b'"' | b'\'' => quoted(self.text, at, end),
             _ => flow_plain(self.text, at, end, close),
         }
     }
@@ -596,13 +580,8 @@ impl<'a> Quick<'a> {
     /// A plain scalar at `at`: a key if a `: ` (or a final `:`) follows it on the line.
     fn plain(&self, at: usize, end: usize) -> Option<Content<'a>> {
         let bytes = self.text.as_bytes();
-        // Only `-` of the indicators may start a plain scalar here (`-1`, `--flag`); the rest
-        // are indicators, or rarely plain.
-        match bytes[at] {
-            b'-' if !space_or_end(bytes, at + 1, end) => {}
-            b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
-            | b'|' | b'>' | b'%' | b'@' | b'`' => return None,
-            _ => {}
+        if !starts_plain(bytes, at, end, false) {
+            return None;
         }
         let mut i = at;
         while i < end {

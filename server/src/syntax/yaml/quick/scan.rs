@@ -70,11 +70,8 @@ pub(super) fn flow_plain(
     close: u8,
 ) -> Option<(Scalar<'_>, usize)> {
     let bytes = text.as_bytes();
-    match bytes[at] {
-        b'-' if at + 1 < end && !matches!(bytes[at + 1], b' ' | b',' | b']' | b'}') => {}
-        b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
-        | b'|' | b'>' | b'%' | b'@' | b'`' => return None,
-        _ => {}
+    if !starts_plain(bytes, at, end, true) {
+        return None;
     }
     let mut i = at;
     while i < end {
@@ -96,71 +93,48 @@ pub(super) fn flow_plain(
     Some((scalar, after))
 }
 
-/// A one-line `'…'` scalar at `at`, and where it ends.
-pub(super) fn single_quoted(text: &str, at: usize, end: usize) -> Option<(Scalar<'_>, usize)> {
+/// A one-line `'…'` or `"…"` scalar (only common escapes) at `at`, and where it ends.
+pub(super) fn quoted(text: &str, at: usize, end: usize) -> Option<(Scalar<'_>, usize)> {
     let bytes = text.as_bytes();
+    let quote = bytes[at];
     let mut value = Cow::Borrowed("");
     let mut from = at + 1;
     let mut i = at + 1;
     loop {
-        if i >= end {
-            return None;
-        }
-        if bytes[i] == b'\'' {
-            if bytes.get(i + 1) == Some(&b'\'') && i + 1 < end {
-                value.to_mut().push_str(&text[from..=i]);
-                i += 2;
-                from = i;
+        let byte = *bytes.get(i).filter(|_| i < end)?;
+        let next = bytes.get(i + 1).filter(|_| i + 1 < end);
+        // What a two-byte sequence here stands for.
+        let unescaped = match (quote, byte) {
+            (b'\'', b'\'') if next == Some(&b'\'') => '\'',
+            (b'"', b'\\') => match next? {
+                b'\\' => '\\',
+                b'"' => '"',
+                b'/' => '/',
+                b'n' => '\n',
+                b't' => '\t',
+                _ => return None,
+            },
+            _ if byte == quote => break,
+            _ => {
+                i += 1;
                 continue;
             }
-            break;
-        }
-        i += 1;
+        };
+        let owned = value.to_mut();
+        owned.push_str(&text[from..i]);
+        owned.push(unescaped);
+        i += 2;
+        from = i;
     }
     append(&mut value, &text[from..i]);
-    let scalar = Scalar {
-        value,
-        style: ScalarStyle::SingleQuoted,
-        start: at,
-        end: i + 1,
+    let style = if quote == b'"' {
+        ScalarStyle::DoubleQuoted
+    } else {
+        ScalarStyle::SingleQuoted
     };
-    Some((scalar, i + 1))
-}
-
-/// A one-line `"…"` scalar at `at` with only common escapes, and where it ends.
-pub(super) fn double_quoted(text: &str, at: usize, end: usize) -> Option<(Scalar<'_>, usize)> {
-    let bytes = text.as_bytes();
-    let mut value = Cow::Borrowed("");
-    let mut from = at + 1;
-    let mut i = at + 1;
-    loop {
-        if i >= end {
-            return None;
-        }
-        match bytes[i] {
-            b'"' => break,
-            b'\\' => {
-                let unescaped = match bytes.get(i + 1).filter(|_| i + 1 < end)? {
-                    b'\\' => '\\',
-                    b'"' => '"',
-                    b'/' => '/',
-                    b'n' => '\n',
-                    b't' => '\t',
-                    _ => return None,
-                };
-                let owned = value.to_mut();
-                owned.push_str(&text[from..i]);
-                owned.push(unescaped);
-                i += 2;
-                from = i;
-            }
-            _ => i += 1,
-        }
-    }
-    append(&mut value, &text[from..i]);
     let scalar = Scalar {
         value,
-        style: ScalarStyle::DoubleQuoted,
+        style,
         start: at,
         end: i + 1,
     };
@@ -173,6 +147,21 @@ pub(super) fn append<'a>(value: &mut Cow<'a, str>, tail: &'a str) {
         *value = Cow::Borrowed(tail);
     } else {
         value.to_mut().push_str(tail);
+    }
+}
+
+/// Whether a plain scalar may start at `at`: not at an indicator, except a `-` before anything
+/// but a space (`-1`, `--flag`) or, in a flow collection, a `,`, `]` or `}`.
+pub(super) fn starts_plain(bytes: &[u8], at: usize, end: usize, flow: bool) -> bool {
+    match bytes[at] {
+        b'-' => {
+            let ends = space_or_end(bytes, at + 1, end)
+                || (flow && matches!(bytes[at + 1], b',' | b']' | b'}'));
+            !ends
+        }
+        b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|'
+        | b'>' | b'%' | b'@' | b'`' => false,
+        _ => true,
     }
 }
 
@@ -226,15 +215,15 @@ mod tests {
     #[test]
     fn quoted_scalars_unescape_and_borrow_when_they_can() {
         let text = r#""plain" "a\"b\\c\n" 'it''s' "\x41" "open"#;
-        let (s, after) = double_quoted(text, 0, text.len()).unwrap();
+        let (s, after) = quoted(text, 0, text.len()).unwrap();
         assert!(matches!(s.value, Cow::Borrowed("plain")));
         assert_eq!((s.start, s.end, after), (0, 7, 7));
-        let (s, _) = double_quoted(text, 8, text.len()).unwrap();
+        let (s, _) = quoted(text, 8, text.len()).unwrap();
         assert_eq!(s.value, "a\"b\\c\n");
-        let (s, _) = single_quoted(text, 20, text.len()).unwrap();
+        let (s, _) = quoted(text, 20, text.len()).unwrap();
         assert_eq!(s.value, "it's");
-        assert!(double_quoted(text, 28, text.len()).is_none(), "\\x is left");
-        assert!(double_quoted(text, 35, text.len()).is_none(), "unclosed");
+        assert!(quoted(text, 28, text.len()).is_none(), "\\x is left");
+        assert!(quoted(text, 35, text.len()).is_none(), "unclosed");
     }
 
     #[test]
