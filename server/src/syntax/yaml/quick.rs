@@ -886,4 +886,67 @@ mod tests {
         );
         assert!(edits_read * 4 > edits, "{edits_read} of {edits} edits read");
     }
+
+    /// Texts made of lines in the shapes the reader handles and a few it does not, at assorted
+    /// indents and line ends: whatever the reader reads, it reads as granit-parser does.
+    #[test]
+    fn generated_texts_read_as_granit_reads_them() {
+        let keys = [
+            "a", "b", "name", "\"q k\"", "'s'", "a b", "k#x", "-k", "x:y",
+        ];
+        let values = [
+            "v",
+            "1",
+            "x y",
+            "\"q\"",
+            "'s''t'",
+            "\"e\\n\"",
+            "[a, \"b\"]",
+            "{c: 1, d: 'e'}",
+            "{}",
+            "[]",
+            "|",
+            "|-",
+            ">",
+            ">+",
+            "~",
+            "null",
+            "a # c",
+            "http://x",
+            "-1",
+            "é",
+            "[a, [b]]",
+            "&x 1",
+            "*x",
+            "!!str 1",
+        ];
+        let mut rng = Lcg(5);
+        let (mut read, texts) = (0, 40_000);
+        for _ in 0..texts {
+            let mut text = String::new();
+            for _ in 0..1 + rng.below(12) {
+                text.push_str(&" ".repeat([0, 0, 2, 2, 4, 1, 3, 6][rng.below(8)]));
+                let key = keys[rng.below(keys.len())];
+                let value = values[rng.below(values.len())];
+                let line = match rng.below(10) {
+                    0 => format!("{key}: {value}"),
+                    1 => format!("{key}:"),
+                    2 => format!("- {value}"),
+                    3 => format!("- {key}: {value}"),
+                    4 => "-".into(),
+                    5 => "# c".into(),
+                    6 => "---".into(),
+                    7 => value.into(),
+                    8 => format!("{key}: {value} # r"),
+                    _ => String::new(),
+                };
+                text.push_str(&line);
+                text.push_str(["\n", "\n", "\n", "\r\n", "\n\n"][rng.below(5)]);
+            }
+            if same_as_granit("a generated text", &text) {
+                read += 1;
+            }
+        }
+        assert!(read * 20 > texts, "only {read} of {texts} texts read");
+    }
 }
