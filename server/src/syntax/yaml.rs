@@ -1,8 +1,7 @@
-//! YAML streams → the spanned [`Tree`], built from granit-parser's events.
+//! YAML streams → the spanned [`Tree`], built from a parser's steps (see [`steps`]).
 //!
-//! Most Kubernetes YAML (block collections of one-line scalars) is read by [`quick`] instead,
-//! several times faster and step for step as granit-parser reads it; anything else, and every
-//! error, is left to granit-parser.
+//! Most Kubernetes YAML is read by [`quick`], several times faster and step for step as
+//! granit-parser reads it; anything else, and every error, is left to granit-parser.
 //!
 //! Each `---` document is independent: a syntax error in one never hides the others (the parser
 //! resumes at the next document). Inside a broken document we recover too: the document is

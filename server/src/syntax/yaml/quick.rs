@@ -178,13 +178,9 @@ impl<'a> Quick<'a> {
             self.finished = true;
             return Some(());
         }
-        let (end, next) = line_end(bytes, start);
+        let Line { end, next, indent } = line_at(self.text, start)?;
         self.next_line = next;
         let line = &bytes[start..end];
-        if !line.iter().all(|&b| (0x20..0x7f).contains(&b)) {
-            check_characters(&self.text[start..end])?;
-        }
-        let indent = line.iter().take_while(|&&b| b == b' ').count();
         if indent == line.len() {
             return Some(());
         }
@@ -491,17 +487,16 @@ impl<'a> Quick<'a> {
             if line >= bytes.len() {
                 break bytes.len();
             }
-            let (line_end, next) = line_end(bytes, line);
+            let Line {
+                end: line_end,
+                next,
+                indent: spaces,
+            } = line_at(self.text, line)?;
             if next > bytes.len() {
                 // A last line without a line break is left to granit-parser.
                 return None;
             }
-            let text = &bytes[line..line_end];
-            if !text.iter().all(|&b| (0x20..0x7f).contains(&b)) {
-                check_characters(&self.text[line..line_end])?;
-            }
-            let spaces = text.iter().take_while(|&&b| b == b' ').count();
-            let blank = spaces == text.len();
+            let blank = spaces == line_end - line;
             let content_indent = match indent {
                 None if blank => {
                     blank_spaces = blank_spaces.max(spaces);
@@ -602,17 +597,33 @@ impl<'a> Quick<'a> {
     }
 }
 
-/// The line that starts at `start`: where its content ends (before `\n` or `\r\n`) and where
-/// the next line starts (past the end of the text when the last line has no line break).
-fn line_end(bytes: &[u8], start: usize) -> (usize, usize) {
-    match memchr::memchr(b'\n', &bytes[start..]) {
+/// A line of the text, as offsets.
+struct Line {
+    /// Where its content ends (before `\n` or `\r\n`).
+    end: usize,
+    /// Where the next line starts (past the end of the text when the last line has no break).
+    next: usize,
+    /// How many spaces it starts with.
+    indent: usize,
+}
+
+/// The line that starts at `start`; `None` if it holds a character not read here.
+fn line_at(text: &str, start: usize) -> Option<Line> {
+    let bytes = text.as_bytes();
+    let (end, next) = match memchr::memchr(b'\n', &bytes[start..]) {
         Some(i) => {
             let newline = start + i;
             let crlf = newline > start && bytes[newline - 1] == b'\r';
             (newline - usize::from(crlf), newline + 1)
         }
         None => (bytes.len(), bytes.len() + 1),
+    };
+    let line = &bytes[start..end];
+    if !line.iter().all(|&b| (0x20..0x7f).contains(&b)) {
+        check_characters(&text[start..end])?;
     }
+    let indent = line.iter().take_while(|&&b| b == b' ').count();
+    Some(Line { end, next, indent })
 }
 
 impl<'a> Steps<'a> for Quick<'a> {
